@@ -1,0 +1,3 @@
+"""commitgate: a language-model review gate for git commits."""
+
+__version__ = "0.1.0"
