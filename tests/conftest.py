@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_gateway import FakeGateway
+
+# Variables of the developer's or CI's environment that would change what a
+# test sees; each test starts without them.
+_ISOLATE = (
+    "AI_GATEWAY_API_KEY",
+    "VERCEL_OIDC_TOKEN",
+    "COMMITGATE_MODEL",
+    "COMMITGATE_BASE_URL",
+    "COMMITGATE_DEBUG",
+    "CI",
+    "GITHUB_ACTIONS",
+    "GITHUB_STEP_SUMMARY",
+    "PRE_COMMIT",
+    "PRE_COMMIT_FROM_REF",
+    "PRE_COMMIT_TO_REF",
+    "GIT_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_WORK_TREE",
+    "NO_COLOR",
+    "PRE_COMMIT_COLOR",
+    "FORCE_COLOR",
+    # Loopback traffic must not be sent to a proxy.
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    for name in _ISOLATE:
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path_factory.mktemp("home")
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Test\n\temail = test@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+
+
+class GitRepo:
+    """A real git repository in a temporary folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(self, *args: str, check: bool = True) -> str:
+        proc = subprocess.run(
+            ["git", *args], cwd=self.path, capture_output=True, text=True, check=False
+        )
+        if check and proc.returncode:
+            raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+        return proc.stdout
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        p = self.path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            p.write_text(content, encoding="utf-8", newline="")
+        else:
+            p.write_bytes(content)
+        return p
+
+    def stage(self, *paths: str) -> None:
+        self.git("add", "--", *(paths or (".",)))
+
+    def commit(self, message: str = "commit") -> str:
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def staged(self) -> tuple[str, dict[str, bytes]]:
+        """What the index holds (not its stat cache, which git itself may
+        refresh), and every working-tree file."""
+        return self.git("ls-files", "--stage", "-z"), self.snapshot()[1]
+
+    def snapshot(self) -> tuple[bytes, dict[str, bytes]]:
+        """The index file and every working-tree file, byte for byte."""
+        index = (
+            (self.path / ".git" / "index").read_bytes()
+            if (self.path / ".git" / "index").exists()
+            else b""
+        )
+        files = {}
+        for root, dirs, names in os.walk(self.path):
+            dirs[:] = [d for d in dirs if d != ".git"]
+            for name in names:
+                p = Path(root) / name
+                if not p.is_symlink():
+                    files[str(p.relative_to(self.path))] = p.read_bytes()
+        return index, files
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
+    path = tmp_path / "repo"
+    path.mkdir()
+    r = GitRepo(path)
+    r.git("init", "-q")
+    monkeypatch.chdir(path)
+    return r
+
+
+@pytest.fixture
+def gateway() -> Iterator[FakeGateway]:
+    with FakeGateway() as gw:
+        yield gw
