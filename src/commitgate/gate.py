@@ -1,0 +1,61 @@
+"""The decision: does the commit go through?"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from commitgate.config import Settings
+from commitgate.findings import Finding
+from commitgate.severity import Severity
+
+
+class Decision(NamedTuple):
+    blocked: bool
+    reasons: tuple[str, ...]  # what blocked it, one line each
+
+
+def decide(findings: Sequence[Finding], settings: Settings) -> tuple[list[Finding], Decision]:
+    """Mark the findings that block, and say whether the commit is blocked.
+
+    A finding blocks when nothing holds it back (see Finding.held) and its
+    severity reaches the `fail-on` of its path; findings below `fail-on` still
+    block together when a severity has more of them than `max-findings` allows.
+    """
+    marked = [
+        f.replace(blocking=not f.held and f.severity >= settings.fail_on_for(f.path))
+        for f in findings
+    ]
+    reasons: list[str] = []
+    by_severity: Counter[Severity] = Counter(f.severity for f in marked if f.blocking)
+    for sev in sorted(by_severity, reverse=True):
+        n = by_severity[sev]
+        reasons.append(f"{n} {sev.label} finding{'s' * (n != 1)} at or above fail-on")
+
+    # max-findings: counted per set of limits (the top-level one, or an override's).
+    groups: dict[int, tuple[Mapping[Severity, int], Counter[Severity]]] = {}
+    for f in marked:
+        if f.held:
+            continue
+        limits = settings.max_findings_for(f.path)
+        if limits:
+            groups.setdefault(id(limits), (limits, Counter()))[1][f.severity] += 1
+    over: set[tuple[int, Severity]] = set()
+    for key, (limits, counts) in groups.items():
+        for sev, limit in sorted(limits.items(), reverse=True):
+            if counts[sev] > limit:
+                over.add((key, sev))
+                n = counts[sev]
+                reasons.append(
+                    f"{n} {sev.label} finding{'s' * (n != 1)}, more than "
+                    f"max-findings.{sev.label} = {limit}"
+                )
+    if over:
+        marked = [
+            f.replace(blocking=True)
+            if not f.held and (id(settings.max_findings_for(f.path)), f.severity) in over
+            else f
+            for f in marked
+        ]
+    return marked, Decision(bool(reasons), tuple(reasons))
