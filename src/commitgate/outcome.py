@@ -1,0 +1,60 @@
+"""The result of one run: what every report format reads."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+
+from commitgate.change import NotReviewed
+from commitgate.findings import Finding
+from commitgate.gate import Decision
+from commitgate.plan import Batch
+from commitgate.wire import Usage
+
+PASSED, BLOCKED, UNAVAILABLE = 0, 1, 3
+
+
+@dataclasses.dataclass
+class Outcome:
+    description: str  # what was reviewed, e.g. "staged change"
+    model: str
+    profile: str
+    files: list[str]  # the files reviewed
+    changed_lines: int
+    not_reviewed: list[NotReviewed]
+    findings: list[Finding]
+    decision: Decision
+    dropped: Counter[str] = dataclasses.field(default_factory=Counter)
+    usage: Usage = dataclasses.field(default_factory=Usage)
+    # Why (part of) the change could not be reviewed, one line each.
+    failures: list[str] = dataclasses.field(default_factory=list)
+    on_error: str = "fail"  # the policy in force: fail | warn
+    notes: list[str] = dataclasses.field(default_factory=list)
+    batches: list[Batch] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+    elapsed: float = 0.0
+
+    @property
+    def reviewed(self) -> bool:
+        """Every file that could be sent got a usable review."""
+        return not self.failures
+
+    @property
+    def exit_code(self) -> int:
+        if self.decision.blocked:
+            return BLOCKED
+        if self.failures and self.on_error == "fail":
+            return UNAVAILABLE
+        return PASSED
+
+    @property
+    def status(self) -> str:
+        """passed | blocked | error (not reviewed, exit 3) | unreviewed (not
+        reviewed, let through by on-error = warn) | dry-run"""
+        if self.dry_run:
+            return "dry-run"
+        if self.decision.blocked:
+            return "blocked"
+        if self.failures:
+            return "error" if self.on_error == "fail" else "unreviewed"
+        return "passed"

@@ -1,0 +1,199 @@
+"""The command line, end to end against the loopback gateway."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from commitgate.main import main
+from tests.conftest import GitRepo
+from tests.fake_gateway import FakeGateway, Status, marker_reviewer
+
+
+@pytest.fixture
+def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
+    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
+    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test-secret-key")
+    gateway.reviewer = marker_reviewer
+    return gateway
+
+
+def stage_bug(repo: GitRepo, severity: str) -> None:
+    repo.write("app.py", "def f(x):\n    return x\n")
+    repo.stage()
+    repo.commit()
+    repo.write("app.py", f"def f(x):\n    y = x + 1  # BUG:{severity}\n    return y\n")
+    repo.stage()
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_blocked_by_high(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_bug(repo, "high")
+    code, out, err = run(capsys)
+    assert code == 1, err
+    assert out.startswith("app.py:2: high: planted high bug\n    a planted bug for tests\n")
+    assert "commitgate: BLOCKED: 1 high finding at or above fail-on (fail-on = high)" in out
+    assert "reviewed: staged change, 1 file, 3 changed lines" in out
+    assert "tokens: " in out and "1 request" in out
+
+
+def test_passed_with_low(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_bug(repo, "low")
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert "app.py:2: low: planted low bug" in out
+    assert "commitgate: passed" in out
+
+
+def test_fail_on_flag(repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]) -> None:
+    stage_bug(repo, "low")
+    assert run(capsys, "--fail-on", "low")[0] == 1
+    code, _, err = run(capsys, "--fail-on", "nope")
+    assert code == 2 and "unknown severity 'nope'" in err
+
+
+def test_json(repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]) -> None:
+    stage_bug(repo, "critical")
+    code, out, _ = run(capsys, "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["exit_code"] == 1
+    assert doc["status"] == "blocked" and doc["reviewed"] is True
+    assert doc["decision"]["blocked"] is True
+    [f] = doc["findings"]
+    assert f["path"] == "app.py" and f["line"] == 2 and f["severity"] == "critical"
+    assert f["blocking"] is True
+    assert set(f) >= {"end_line", "category", "suggestion", "confidence", "title", "message"}
+    assert doc["usage"]["input_tokens"] > 0 and doc["usage"]["requests"] == 1
+    assert doc["not_reviewed"] == []
+
+
+def test_output_file(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str], tmp_path: object
+) -> None:
+    stage_bug(repo, "low")
+    target = repo.path.parent / "report.json"
+    code, out, _ = run(capsys, "--format", "json", "--output", str(target))
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["status"] == "passed"
+
+
+def test_no_credentials(
+    repo: GitRepo,
+    gateway: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
+    stage_bug(repo, "high")
+    code, out, _ = run(capsys)
+    assert code == 3
+    assert "AI_GATEWAY_API_KEY" in out and "VERCEL_OIDC_TOKEN" in out
+    assert "NOT reviewed" in out
+    assert gateway.requests == []
+
+
+def test_dry_run_sends_nothing(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_bug(repo, "high")
+    repo.write("logo.png", b"\x89PNG\0\0")
+    repo.stage()
+    code, out, _ = run(capsys, "--dry-run")
+    assert code == 0
+    assert env.requests == []
+    assert "dry run, nothing sent" in out
+    assert "app.py" in out and "logo.png: binary" in out
+    assert "estimated input: ~" in out
+    doc = json.loads(run(capsys, "--dry-run", "--format", "json")[1])
+    assert doc["status"] == "dry-run" and doc["requests"][0]["files"] == ["app.py"]
+
+
+def test_nothing_to_review(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.commit()
+    code, out, _ = run(capsys)
+    assert (code, out) == (0, "commitgate: passed: nothing to review\n")
+    assert env.requests == []
+
+
+def test_usage_errors(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--from-ref", "HEAD")
+    assert code == 2 and "--from-ref and --to-ref go together" in err
+    code, _, err = run(capsys, "--bogus")
+    assert code == 2 and "unrecognized arguments: --bogus" in err
+    code, _, err = run(capsys, "--all-files", "a.py")
+    assert code == 2
+
+
+def test_config_error(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("commitgate.toml", "fail_on = 'high'\n")
+    code, _, err = run(capsys)
+    assert code == 2
+    assert err == (
+        "commitgate: error: commitgate.toml: unknown key 'fail_on' (did you mean 'fail-on'?)\n"
+    )
+
+
+def test_http_to_remote_host_refused(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AI_GATEWAY_API_KEY", "k")
+    monkeypatch.setenv("COMMITGATE_BASE_URL", "http://example.com/v1")
+    stage_bug(repo, "high")
+    code, _, err = run(capsys)
+    assert code == 2 and "unencrypted" in err and "allow-http" in err
+
+
+def test_service_error_names_model_host_and_variable_never_the_key(
+    repo: GitRepo,
+    env: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    env.faults.append(Status(401, message="Invalid key sk-test-secret-key"))
+    stage_bug(repo, "high")
+    code, out, err = run(capsys)
+    assert code == 3
+    assert "AI_GATEWAY_API_KEY" in out and "127.0.0.1" in out
+    assert "sk-test-secret-key" not in out + err
+
+
+def test_all_files_reviews_whole_files(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("a.py", "x = 1  # BUG:high\n")
+    repo.write("b.py", "y = 2\n")
+    repo.stage()
+    repo.commit()
+    code, out, _ = run(capsys, "a.py", "b.py")
+    assert code == 1 and "a.py:1: high" in out
+    assert "reviewed: whole files, 2 files" in out
+    code, out, _ = run(capsys, "--all-files")
+    assert code == 1
+
+
+def test_not_a_repository_via_subprocess(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(str(tmp_path))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-m", "commitgate"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "commitgate: error: not inside a git repository: run commitgate from a git working tree\n"
+    )
+    assert proc.stdout == ""
