@@ -70,10 +70,7 @@ class GitRepo:
     def write(self, rel: str, content: str | bytes) -> Path:
         p = self.path / rel
         p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, str):
-            p.write_text(content, encoding="utf-8", newline="")
-        else:
-            p.write_bytes(content)
+        p.write_bytes(content.encode() if isinstance(content, str) else content)
         return p
 
     def stage(self, *paths: str) -> None:
