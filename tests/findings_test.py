@@ -11,6 +11,7 @@ from commitgate.findings import (
     Checker,
     Finding,
     UnusableAnswer,
+    fingerprint,
     merge_duplicates,
     parse_answer,
 )
@@ -40,7 +41,7 @@ def test_parse_answer() -> None:
 def test_five_fields_are_enough() -> None:
     c = Checker(FILES)
     f = c.check(raw())
-    assert f == Finding("a.py", 5, Severity.HIGH, "t", "m")
+    assert f == Finding("a.py", 5, Severity.HIGH, "t", "m", fingerprint=f.fingerprint if f else "")
     assert f.category == "other" and f.confidence is None and not f.held
 
 
@@ -121,3 +122,15 @@ def test_merge_duplicates_keeps_the_most_severe() -> None:
     dropped: Counter[str] = Counter()
     assert merge_duplicates([a, b, c, d], dropped) == [b, c, d]
     assert dropped == Counter({"duplicate": 1})
+
+
+def test_fingerprint_survives_code_moving_and_rewording() -> None:
+    lines = ["a", "x = 1", "b", "x = 1"]
+    moved = ["new", "new", "a", "x  =  1", "b", "x = 1"]
+    assert fingerprint("p", lines, 2) == fingerprint("p", moved, 4)
+    assert fingerprint("p", lines, 4) == fingerprint("p", moved, 6)
+    assert fingerprint("p", lines, 2) != fingerprint("p", lines, 4)  # second occurrence
+    assert fingerprint("p", lines, 2) != fingerprint("q", lines, 2)
+    c = Checker(FILES)
+    a, b = c.check(raw(title="one")), c.check(raw(title="other words", severity="low"))
+    assert a is not None and b is not None and a.fingerprint == b.fingerprint

@@ -8,10 +8,11 @@ dropped is counted, with the reason, so that the report can say so.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from commitgate.change import ChangedFile
@@ -35,6 +36,7 @@ class Finding:
     blocking: bool = False  # set by the gate
     model: str = ""
     cached: bool = False
+    fingerprint: str = ""  # survives the code moving: see fingerprint()
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)
@@ -93,9 +95,11 @@ class Checker:
 
     def check(self, raw: Any, model: str = "", cached: bool = False) -> Finding | None:
         f = self._validate(raw, model, cached)
+        if f is not None:
+            f = self._anchor(f)
         if f is None:
             return None
-        return self._anchor(f)
+        return f.replace(fingerprint=fingerprint(f.path, self.files[f.path].lines, f.line))
 
     def _drop(self, reason: str) -> None:
         self.dropped[reason] += 1
@@ -161,6 +165,17 @@ class Checker:
             self._drop("not on a changed line")
             return None
         return f.replace(held=NOT_CHANGED)
+
+
+def fingerprint(path: str, lines: Sequence[str], line: int) -> str:
+    """An id for a finding's place that survives code moving: the path, the
+    flagged line's text (white space folded) and which occurrence of that
+    text in the file it is. Not the model's words, which vary from run to
+    run, and not the line number, which shifts with every edit above."""
+    text = " ".join(lines[line - 1].split()) if 0 < line <= len(lines) else ""
+    nth = sum(1 for other in lines[: line - 1] if " ".join(other.split()) == text)
+    digest = hashlib.sha256(f"{path}\0{text}\0{nth}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:32]
 
 
 def _as_int(value: Any) -> int | None:

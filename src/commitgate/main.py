@@ -20,12 +20,23 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `commitgate --help`)")
 
 
+def _epilog() -> str:
+    from commitgate.commands import COMMANDS
+
+    lines = [f"  commitgate {name:<12} {doc}" for name, (_, doc) in sorted(COMMANDS.items())]
+    commands = "other commands:\n" + "\n".join(lines) + "\n\n" if lines else ""
+    return (
+        f"{commands}exit codes: 0 passed, 1 blocked by findings, 2 usage or configuration "
+        "error,\n3 no usable review."
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="commitgate",
         description="Review a git change with a language model; fail on real problems.",
-        epilog="Exit codes: 0 passed, 1 blocked by findings, 2 usage or configuration "
-        "error, 3 no usable review.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "files",
@@ -63,8 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Paths that are not valid UTF-8 must not crash the report.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _review(list(sys.argv[1:] if argv is None else argv))
+        command = _command(args)
+        if command is not None:
+            import importlib
+
+            module = importlib.import_module(command)
+            code: int = module.main(args[1:])
+            return code
+        return _review(args)
     except CommitgateError as e:
         print(f"commitgate: error: {e}", file=sys.stderr)
         return e.exit_code
@@ -81,6 +100,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+def _command(args: list[str]) -> str | None:
+    """The module of the subcommand that args name, if they name one."""
+    from commitgate.commands import COMMANDS, HOOK_COMMANDS
+
+    if not args or args[0] not in COMMANDS:
+        return None
+    if os.environ.get("PRE_COMMIT") and args[0] not in HOOK_COMMANDS:
+        return None  # a file that happens to share a command's name
+    return COMMANDS[args[0]][0]
 
 
 def _review(argv: list[str]) -> int:

@@ -1,0 +1,15 @@
+"""Subcommands other than the review itself, one module each.
+
+Each module has `main(argv: list[str]) -> int`; it is imported only when
+its command runs. Under pre-commit (PRE_COMMIT=1), arguments are file names,
+so only the commands meant as hook entries are recognised there: a file
+named `init` at the root of a repository must not start `commitgate init`.
+"""
+
+from __future__ import annotations
+
+# name -> (module, one-line description)
+COMMANDS: dict[str, tuple[str, str]] = {}
+
+# Commands that pre-commit itself runs as a hook's entry.
+HOOK_COMMANDS: frozenset[str] = frozenset()
