@@ -10,7 +10,6 @@ import pytest
 from commitgate import wire
 from commitgate.client import (
     Credential,
-    Deadline,
     Endpoint,
     ModelClient,
     RetryPolicy,
@@ -19,6 +18,7 @@ from commitgate.client import (
     find_credential,
     parse_retry_after,
 )
+from commitgate.deadline import Deadline
 from commitgate.errors import ConfigError
 from tests.fake_gateway import (
     Answer,

@@ -3,90 +3,10 @@ into a temporary git repository, and real commits go through it."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import GitRepo
-from tests.fake_gateway import FakeGateway, marker_reviewer
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="session")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A git repository holding this checkout's hook, as pre-commit would
-    clone it (uncommitted changes of the checkout included)."""
-    dest = tmp_path_factory.mktemp("hook-repo")
-    for name in ("pyproject.toml", ".pre-commit-hooks.yaml", "README.md", "LICENSE"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, dest / name)
-    shutil.copytree(
-        ROOT / "src", dest / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-    )
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@t",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@t",
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "hook"]):
-        subprocess.run(["git", *args], cwd=dest, env=env, check=True, capture_output=True)
-    rev = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=dest, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    return dest, rev
-
-
-@pytest.fixture(scope="session")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # One per test session: pre-commit builds the hook's virtualenv once.
-    return tmp_path_factory.mktemp("pre-commit-home")
-
-
-@pytest.fixture
-def hooked(
-    repo: GitRepo,
-    hook_repo: tuple[Path, str],
-    pre_commit_home: Path,
-    gateway: FakeGateway,
-    monkeypatch: pytest.MonkeyPatch,
-) -> GitRepo:
-    path, rev = hook_repo
-    repo.write(
-        ".pre-commit-config.yaml",
-        f"""\
-repos:
-  - repo: {path}
-    rev: {rev}
-    hooks:
-      - id: commitgate
-""",
-    )
-    repo.stage()
-    repo.commit("config")
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-e2e-secret")
-    gateway.reviewer = marker_reviewer
-    pre_commit(repo, "install")
-    return repo
-
-
-def pre_commit(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pre_commit", *args],
-        cwd=repo.path,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.conftest import GitRepo, pre_commit
+from tests.fake_gateway import FakeGateway
 
 
 def commit(repo: GitRepo, message: str) -> subprocess.CompletedProcess[str]:

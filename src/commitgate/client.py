@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from commitgate import __version__, sse, wire
+from commitgate.deadline import Deadline
 from commitgate.errors import ConfigError, ReviewUnavailable
 
 TOKEN_VARIABLES = ("AI_GATEWAY_API_KEY", "VERCEL_OIDC_TOKEN")
@@ -72,20 +73,6 @@ class ServiceError(ReviewUnavailable):
         self.retryable = retryable
         self.retry_after = retry_after
         self.use_responses = use_responses
-
-
-class Deadline:
-    """The time left for the whole review."""
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.at = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        return max(0.0, self.at - time.monotonic())
-
-    def expired(self) -> bool:
-        return self.remaining() <= 0
 
 
 class RetryPolicy(NamedTuple):

@@ -76,6 +76,19 @@ KEYS: dict[str, Key] = {
         minimum=2000,
     ),
     "max-concurrency": Key("int", 4, "requests in flight at once", minimum=1),
+    "max-run-tokens": Key(
+        "int",
+        0,
+        "the most tokens (in and out) one run may spend; requests that would pass "
+        "it are not sent, and their files are listed as not reviewed. 0: no limit",
+    ),
+    "cache": Key("bool", True, "reuse verdicts for content already reviewed"),
+    "cache-dir": Key(
+        "str",
+        "",
+        "where the review cache lives, relative to the repository root "
+        "(default: commitgate/ in the git directory); point CI's cache step at it",
+    ),
     # When things go wrong.
     "on-error": Key(
         "choice",
@@ -127,6 +140,9 @@ class Settings:
     context_lines: int
     max_request_tokens: int
     max_concurrency: int
+    max_run_tokens: int
+    cache: bool
+    cache_dir: str
     on_error: str
     timeout: float
     connect_timeout: float

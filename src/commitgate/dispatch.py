@@ -5,19 +5,24 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar, Union
+from typing import NamedTuple, TypeVar, Union
 
-from commitgate.client import Deadline
+from commitgate.deadline import Deadline
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-class TimedOut:
+class TimedOut(NamedTuple):
     """A job that the review's deadline cut off."""
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
+    reason: str
+
+
+class Refused(NamedTuple):
+    """A job that `admit` did not let start."""
+
+    reason: str
 
 
 def run(
@@ -26,22 +31,28 @@ def run(
     *,
     concurrency: int,
     deadline: Deadline,
-    on_done: Callable[[int, int], None] | None = None,
-) -> list[R | TimedOut]:
+    admit: Callable[[T], str | None] | None = None,
+    on_result: Callable[[int, Union[R, TimedOut, Refused]], None] | None = None,
+) -> list[R | TimedOut | Refused]:
     """`work` on every job, at most `concurrency` at once; results in job order.
 
-    `work` reports its own expected failures in its result; anything it
-    raises is a bug and is raised again here. Workers are daemon threads:
-    when the deadline passes, the jobs not done are reported as TimedOut and
-    the run goes on without them (a blocking HTTP read cannot be interrupted
-    from outside, and the process is about to exit anyway).
+    `admit`, asked in a worker just before a job starts, may refuse it with a
+    reason (a spent budget). `on_result` is called in the calling thread as
+    each result arrives, so it may touch what is not thread-safe (a SQLite
+    connection). `work` reports its own expected failures in its result;
+    anything it raises is a bug and is raised again here.
+
+    Workers are daemon threads: when the deadline passes, the jobs not done
+    are reported as TimedOut and the run goes on without them (a blocking
+    read cannot be interrupted from outside, and the process exits soon).
     """
     if not jobs:
         return []
     todo: queue.SimpleQueue[int] = queue.SimpleQueue()
     for i in range(len(jobs)):
         todo.put(i)
-    done: queue.SimpleQueue[tuple[int, Union[R, TimedOut, BaseException]]] = queue.SimpleQueue()
+    done: queue.SimpleQueue[tuple[int, Union[R, TimedOut, Refused, BaseException]]]
+    done = queue.SimpleQueue()
 
     def worker() -> None:
         while True:
@@ -53,13 +64,14 @@ def run(
                 done.put((i, TimedOut("the review deadline passed before it was sent")))
                 continue
             try:
-                done.put((i, work(jobs[i])))
-            except BaseException as e:
+                refusal = admit(jobs[i]) if admit else None
+                done.put((i, Refused(refusal) if refusal else work(jobs[i])))
+            except BaseException as e:  # handed to the calling thread
                 done.put((i, e))
 
     for _ in range(min(concurrency, len(jobs))):
         threading.Thread(target=worker, daemon=True, name="commitgate-request").start()
-    results: list[R | TimedOut | None] = [None] * len(jobs)
+    results: list[R | TimedOut | Refused | None] = [None] * len(jobs)
     finished = 0
     while finished < len(jobs):
         try:
@@ -70,7 +82,14 @@ def run(
             raise result
         results[i] = result
         finished += 1
-        if on_done:
-            on_done(finished, len(jobs))
+        if on_result:
+            on_result(i, result)
     late = TimedOut(f"the review deadline ({deadline.seconds:g}s) passed before an answer came")
-    return [late if r is None else r for r in results]
+    out: list[R | TimedOut | Refused] = []
+    for i, r in enumerate(results):
+        if r is None:
+            r = late
+            if on_result:
+                on_result(i, late)
+        out.append(r)
+    return out

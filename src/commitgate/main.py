@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         help="override fail-on: critical, high, medium, low or info",
     )
     p.add_argument("--dry-run", action="store_true", help="send nothing; show what would be sent")
+    p.add_argument(
+        "--no-cache", action="store_true", help="ask the model even about content it has reviewed"
+    )
     p.add_argument("--version", action="version", version=f"commitgate {__version__}")
     return p
 
@@ -138,8 +141,18 @@ def _review(argv: list[str]) -> int:
     not_found: list[NotReviewed] = []
     if args.files:
         paths, not_found = git.resolve_paths(repo, args.files)
-    target = Target(paths, from_ref, to_ref, whole=args.whole or args.all_files)
-    outcome = review(settings, repo, target, env=os.environ, dry_run=args.dry_run)
+    from commitgate.precommit import more_calls_follow
+
+    target = Target(
+        paths,
+        from_ref,
+        to_ref,
+        whole=args.whole or args.all_files,
+        more_calls_follow=more_calls_follow(sys.argv, os.environ),
+    )
+    outcome = review(
+        settings, repo, target, env=os.environ, dry_run=args.dry_run, use_cache=not args.no_cache
+    )
     outcome.not_reviewed += not_found
 
     from commitgate.report import render

@@ -30,7 +30,9 @@ class Outcome:
     failures: list[str] = dataclasses.field(default_factory=list)
     on_error: str = "fail"  # the policy in force: fail | warn
     notes: list[str] = dataclasses.field(default_factory=list)
-    batches: list[Batch] = dataclasses.field(default_factory=list)
+    batches: list[Batch] = dataclasses.field(default_factory=list)  # requests sent or planned
+    units: int = 0  # files and parts of files reviewed...
+    cached_units: int = 0  # ...and how many of them had a verdict in the cache
     dry_run: bool = False
     elapsed: float = 0.0
 

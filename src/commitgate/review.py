@@ -1,27 +1,23 @@
-"""One review, top to bottom: collect the change, plan the requests, ask the
-model, check the findings, decide. Each step is a module of its own; this
-one only wires them together."""
+"""One review, top to bottom: collect the change, render and plan it, ask
+the model (or the cache), check the findings, decide. Each step is a module
+of its own; this one only wires them together."""
 
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import dispatch, git, plan, prompt
+from commitgate import ask, cache, git, plan, prompt
 from commitgate.change import Change, NotReviewed
 from commitgate.config import Settings
-from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
+from commitgate.findings import Checker, merge_duplicates
 from commitgate.gate import Decision, decide
 from commitgate.glob import matcher
 from commitgate.outcome import Outcome
-from commitgate.wire import ModelRequest, Usage
 
 if TYPE_CHECKING:
     import httpx
-
-    from commitgate.client import Deadline, ModelClient
 
 
 class Target(NamedTuple):
@@ -31,15 +27,7 @@ class Target(NamedTuple):
     from_ref: str | None = None
     to_ref: str | None = None
     whole: bool = False  # review the files whole, even when staged
-
-
-class Asked(NamedTuple):
-    """The model's raw findings for one batch, or why there are none."""
-
-    batch: plan.Batch
-    findings: list[object] | None
-    usage: Usage
-    error: str | None = None
+    more_calls_follow: bool = False  # pre-commit split its file list; see precommit.py
 
 
 def review(
@@ -49,6 +37,7 @@ def review(
     *,
     env: Mapping[str, str],
     dry_run: bool = False,
+    use_cache: bool = True,
     transport: httpx.BaseTransport | None = None,
 ) -> Outcome:
     started = time.monotonic()
@@ -63,9 +52,9 @@ def review(
         ),
         settings.exclude,
     )
-    max_chars = int(settings.max_request_tokens * plan.CHARS_PER_TOKEN)
+    budget = ask.request_budget(settings, prompt.REVIEW_INSTRUCTIONS)
+    max_chars = int(budget * plan.CHARS_PER_TOKEN)
     units = [u for f in change.files for u in prompt.units(f, settings.context_lines, max_chars)]
-    batches = plan.pack(units, settings.max_request_tokens)
     outcome = Outcome(
         description=change.description,
         model=settings.model,
@@ -76,115 +65,74 @@ def review(
         findings=[],
         decision=Decision(False, ()),
         on_error=_policy(settings, env),
-        batches=batches,
         dry_run=dry_run,
     )
-    if dry_run or not batches:
+    if not units:
         return outcome
 
-    from commitgate.client import NO_CREDENTIAL, find_credential
+    from commitgate.client import find_credential
+    from commitgate.progress import Progress
 
     credential = find_credential(env)
-    if credential is None:
-        if settings.on_error == "auto":
-            # A missing key is a setup problem, not a network hiccup: letting
-            # every commit through with a warning would only hide it.
-            outcome.on_error = "fail"
-        outcome.failures.append(NO_CREDENTIAL)
-        outcome.files = []
-        outcome.not_reviewed += [
-            NotReviewed(p, "not sent: no credentials")
-            for p in sorted({f.path for f in change.files})
-        ]
-        return outcome
-
-    from commitgate.client import Deadline, Endpoint, ModelClient, RetryPolicy
-
-    endpoint = Endpoint(
-        settings.base_url,
-        settings.api,
-        settings.stream,
-        settings.connect_timeout,
-        settings.timeout,
-        settings.ca_bundle,
-        settings.allow_http,
-    )
-    deadline = Deadline(settings.deadline)
-    with ModelClient(
-        endpoint, credential, RetryPolicy(settings.retries), transport=transport
-    ) as client:
-        results = dispatch.run(
-            batches,
-            lambda b: _ask(client, settings, change, b, deadline),
-            concurrency=settings.max_concurrency,
-            deadline=deadline,
+    store = _open_cache(settings, repo, outcome) if use_cache and settings.cache else None
+    try:
+        asked = ask.ask(
+            units,
+            settings,
+            description=change.description,
+            credential=credential,
+            cache=store,
+            dry_run=dry_run,
+            no_tail=target.more_calls_follow,
+            transport=transport,
+            progress=None if dry_run else Progress.for_terminal(),
         )
-        outcome.notes += client.notes
+    finally:
+        if store is not None:
+            store.close()
+    outcome.batches, outcome.usage = asked.sent, asked.usage
+    outcome.notes += asked.notes
+    if dry_run:
+        return outcome
 
     checker = Checker(change.files, settings.unchanged_lines)
     findings = []
     failed: set[str] = set()
-    for batch, result in zip(batches, results):
-        if isinstance(result, dispatch.TimedOut):
-            error: str | None = result.reason
-        else:
-            outcome.usage += result.usage
-            error = result.error
-            for raw in result.findings or ():
-                finding = checker.check(raw, model=settings.model)
-                if finding is not None:
-                    findings.append(finding)
-        if error is not None:
-            if error not in outcome.failures:
-                outcome.failures.append(error)
-            failed.update(u.path for u in batch.units)
+    for verdict in asked.verdicts:
+        if verdict.error is not None:
+            if verdict.error not in outcome.failures:
+                outcome.failures.append(verdict.error)
+            failed.add(verdict.unit.path)
+            continue
+        outcome.cached_units += verdict.cached
+        for raw in verdict.findings or ():
+            finding = checker.check(raw, model=settings.model, cached=verdict.cached)
+            if finding is not None:
+                findings.append(finding)
+    outcome.units = len(units)
     if failed:
+        if credential is None and settings.on_error == "auto":
+            # A missing key is a setup problem, not a network hiccup: letting
+            # every commit through with a warning would only hide it.
+            outcome.on_error = "fail"
         outcome.files = [p for p in outcome.files if p not in failed]
         outcome.not_reviewed += [
             NotReviewed(p, "no usable review (see above)") for p in sorted(failed)
         ]
-    dropped: Counter[str] = checker.dropped
-    outcome.findings, outcome.decision = decide(merge_duplicates(findings, dropped), settings)
-    outcome.dropped = dropped
+    outcome.findings, outcome.decision = decide(
+        merge_duplicates(findings, checker.dropped), settings
+    )
+    outcome.dropped = checker.dropped
     outcome.elapsed = time.monotonic() - started
     return outcome
 
 
-def _ask(
-    client: ModelClient,
-    settings: Settings,
-    change: Change,
-    batch: plan.Batch,
-    deadline: Deadline,
-) -> Asked:
-    from commitgate.client import ServiceError
-
-    req = ModelRequest(
-        model=settings.model,
-        instructions=prompt.REVIEW_INSTRUCTIONS,
-        input=prompt.review_input([u.text for u in batch.units], change.description),
-        schema=prompt.ANSWER_SCHEMA,
-        max_output_tokens=settings.max_output_tokens,
-        reasoning_effort=settings.reasoning_effort,
-    )
-    usage = Usage()
-    problem = ""
-    # An answer that is cut short or unreadable is asked for once more; a
-    # second bad answer is reported, never read as "no findings".
-    for _ in range(2):
-        try:
-            answer = client.complete(req, deadline)
-        except ServiceError as e:
-            return Asked(batch, None, usage, str(e))
-        usage += answer.usage
-        if answer.status != "completed":
-            problem = f"the answer was cut short ({answer.status})"
-            continue
-        try:
-            return Asked(batch, parse_answer(answer.text), usage)
-        except UnusableAnswer as e:
-            problem = str(e)
-    return Asked(batch, None, usage, f"unusable answer from {settings.model}, twice: {problem}")
+def _open_cache(settings: Settings, repo: git.Repo, outcome: Outcome) -> cache.Cache | None:
+    directory = cache.location(settings.cache_dir, repo.root, repo.common_dir)
+    store, problem = cache.open_cache(directory)
+    if problem:
+        outcome.notes.append(problem)
+    return store
 
 
 def _exclude(change: Change, patterns: Sequence[str]) -> Change:

@@ -9,7 +9,9 @@ named `init` at the root of a repository must not start `commitgate init`.
 from __future__ import annotations
 
 # name -> (module, one-line description)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "cache": ("commitgate.commands.cache", "info | clear: the review cache"),
+}
 
 # Commands that pre-commit itself runs as a hook's entry.
 HOOK_COMMANDS: frozenset[str] = frozenset()

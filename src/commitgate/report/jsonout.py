@@ -43,6 +43,7 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
             "requests": u.requests,
             "cost_usd": u.cost,
         },
+        "cache": {"units": outcome.units, "cached": outcome.cached_units},
         "notes": outcome.notes,
         "elapsed_seconds": round(outcome.elapsed, 3),
     }

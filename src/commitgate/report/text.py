@@ -64,10 +64,17 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
 def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     lines = _headline(outcome, settings)
     if outcome.files:
-        lines.append(
+        text = (
             f"  reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}, "
             f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}"
         )
+        if outcome.cached_units:
+            text += (
+                " (all from the cache)"
+                if outcome.cached_units == outcome.units
+                else f" ({outcome.cached_units} of {outcome.units} parts from the cache)"
+            )
+        lines.append(text)
     if outcome.not_reviewed:
         shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
         more = len(outcome.not_reviewed) - 10

@@ -1,0 +1,217 @@
+"""Asking the model through the cache, within budgets, against the loopback gateway."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from commitgate import ask, cache, plan, prompt
+from commitgate.main import main
+from commitgate.progress import Progress
+from tests.conftest import GitRepo
+from tests.fake_gateway import FakeGateway, marker_reviewer
+
+
+@pytest.fixture
+def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
+    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
+    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test")
+    gateway.reviewer = marker_reviewer
+    return gateway
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = main(["--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_rerun_is_answered_from_the_cache(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("a.py", "x = 1  # BUG:high\n")
+    repo.write("b.py", "y = 2\n")
+    repo.stage()
+    code, first = run_json(capsys)
+    assert code == 1 and len(env.requests) == 1
+    code, again = run_json(capsys)
+    assert code == 1 and len(env.requests) == 1  # nothing sent
+    assert again["findings"] == [dict(f, cached=True) for f in first["findings"]]
+    assert again["cache"] == {"units": 2, "cached": 2}
+    assert main([]) == 1
+    assert "(all from the cache)" in capsys.readouterr().out
+    # --no-cache asks again.
+    assert main(["--no-cache"]) == 1
+    assert len(env.requests) == 2
+
+
+def test_only_changed_content_is_sent_again(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("a.py", "x = 1\n")
+    repo.write("b.py", "y = 2\n")
+    repo.stage()
+    run_json(capsys)
+    repo.write("b.py", "y = 3  # BUG:low\n")
+    repo.stage()
+    code, doc = run_json(capsys)
+    assert code == 0
+    [last] = env.requests[1:]
+    body = (last.json or {})["input"]
+    assert '"b.py"' in body and '"a.py"' not in body
+    assert doc["cache"] == {"units": 2, "cached": 1}
+
+
+def test_cache_key_depends_on_model_and_effort(
+    repo: GitRepo,
+    env: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo.write("a.py", "x = 1\n")
+    repo.stage()
+    run_json(capsys)
+    monkeypatch.setenv("COMMITGATE_MODEL", "openai/gpt-5.1-codex")
+    run_json(capsys)
+    repo.write("commitgate.toml", 'reasoning-effort = "high"\n')
+    run_json(capsys)
+    assert len(env.requests) == 3
+
+
+def test_failed_answers_are_not_cached(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.fake_gateway import Answer
+
+    repo.write("commitgate.toml", "on-error = 'fail'\nretries = 0\n")
+    repo.write("a.py", "x = 1\n")
+    repo.stage()
+    env.faults.extend([Answer("garbage"), Answer("garbage")])
+    assert run_json(capsys)[0] == 3
+    assert run_json(capsys)[0] == 0
+    assert len(env.requests) == 3
+
+
+def test_findings_of_a_split_file_are_attributed_to_its_parts(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("commitgate.toml", "max-request-tokens = 2000\n")
+    lines = [f"value_{i} = compute({i})" for i in range(1, 1201)]
+    lines[99] += "  # BUG:high"
+    lines[1099] += "  # BUG:medium"
+    repo.write("big.py", "\n".join(lines) + "\n")
+    repo.stage()
+    code, doc = run_json(capsys)
+    assert code == 1
+    assert len(env.requests) > 3
+    assert [(f["line"], f["severity"]) for f in doc["findings"]] == [
+        (100, "high"),
+        (1100, "medium"),
+    ]
+    code, again = run_json(capsys)
+    assert [(f["line"], f["cached"]) for f in again["findings"]] == [
+        (100, True),
+        (1100, True),
+    ]
+
+
+def test_run_token_budget(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(
+        "commitgate.toml",
+        "max-request-tokens = 2000\nmax-run-tokens = 6000\n"
+        "max-concurrency = 1\non-error = 'fail'\n",
+    )
+    for i in range(8):
+        repo.write(f"f{i}.py", "".join(f"v{i}_{n} = {n}\n" for n in range(300)))
+    repo.stage()
+    code, doc = run_json(capsys)
+    assert code == 3
+    assert 1 <= len(env.requests) < 8
+    assert any("max-run-tokens = 6,000" in n for n in doc["notes"])
+    assert doc["usage"]["input_tokens"] + doc["usage"]["output_tokens"] <= 6000
+    reasons = {nr["reason"] for nr in doc["not_reviewed"]}
+    assert reasons == {"no usable review (see above)"}
+    assert "token budget" in str(doc["reason"])
+
+
+def test_attribute_keeps_strays_with_the_first_unit() -> None:
+    u1 = prompt.Unit("a.py", "t", 1, 10)
+    u2 = prompt.Unit("a.py", "t", 11, 20)
+    u3 = prompt.Unit("b.py", "t", 1, 5)
+    batch = plan.Batch((u1, u2, u3), 3)
+    raw = [{"path": "a.py", "line": 15}, {"path": "b.py", "line": 99}, {"path": "zz"}, "junk"]
+    assert ask._attribute(batch, raw) == [
+        [{"path": "zz"}, "junk"],
+        [{"path": "a.py", "line": 15}],
+        [{"path": "b.py", "line": 99}],
+    ]
+
+
+def test_two_runs_at_once_share_the_cache_safely(
+    repo: GitRepo, env: FakeGateway, tmp_path: Path
+) -> None:
+    env.latency = 0.3
+    repo.write("commitgate.toml", "max-request-tokens = 2000\n")
+    for i in range(12):
+        repo.write(f"f{i}.py", "".join(f"v{i}_{n} = {n}\n" for n in range(150)))
+    repo.stage()
+    wt = tmp_path / "second"
+    repo.git("commit", "-q", "-m", "base")
+    repo.git("worktree", "add", "-q", str(wt))
+    for i in range(12):
+        (repo.path / f"f{i}.py").write_text(f"changed_{i} = 1\n" * 150)
+        (wt / f"f{i}.py").write_text(f"changed_{i} = 1\n" * 150)
+    repo.stage()
+    subprocess.run(["git", "add", "-A"], cwd=wt, check=True)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "commitgate"],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for cwd in (repo.path, wt, repo.path)
+    ]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    db = sqlite3.connect(repo.path / ".git" / "commitgate" / cache.FILE_NAME)
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    sent = len(env.requests)
+    assert main([]) == 0
+    assert len(env.requests) == sent  # everything was cached by one of them
+
+
+def test_progress_draws_and_clears() -> None:
+    out = io.StringIO()
+    p = Progress(out)
+    p.start(3)
+    p.update(1, 2)
+    p.finish()
+    text = out.getvalue()
+    assert "0/3 requests" in text and "1/3 requests" in text and "2 findings so far" in text
+    assert text.endswith("\r\x1b[K")
+    quiet = io.StringIO()
+    q = Progress(quiet)
+    q.start(1)
+    q.update(1, 0)
+    q.finish()
+    assert quiet.getvalue() == ""
+
+
+def test_instructions_are_in_the_key(repo: GitRepo) -> None:
+    from commitgate import config
+
+    s = config.load(str(repo.path), env={})
+    u = prompt.Unit("a.py", "text", 1, 1)
+    assert ask.unit_key(u, s, "one") != ask.unit_key(u, s, "two")
+    assert ask.unit_key(u, s, "one") == ask.unit_key(u, s, "one")
