@@ -21,7 +21,7 @@ from commitgate.wire import ModelRequest, Usage
 if TYPE_CHECKING:
     import httpx
 
-    from commitgate.client import Credential, ModelClient
+    from commitgate.client import ModelClient
     from commitgate.deadline import Deadline
     from commitgate.progress import Progress
 
@@ -38,6 +38,7 @@ class Asked(NamedTuple):
     usage: Usage
     sent: list[plan.Batch]  # the requests made (or, in a dry run, planned)
     notes: list[str]
+    no_credential: bool = False  # there was something to ask, and no key to ask with
 
 
 class _Answer(NamedTuple):
@@ -64,7 +65,7 @@ def ask(
     settings: Settings,
     *,
     description: str,
-    credential: Credential | None,
+    env: Mapping[str, str],
     cache: cache_mod.Cache | None = None,
     dry_run: bool = False,
     no_tail: bool = False,
@@ -75,7 +76,7 @@ def ask(
     notes: list[str] = []
     keys = {u: unit_key(u, settings, instructions) for u in units}
     known: dict[str, Any] = {}
-    if cache is not None and not dry_run:
+    if cache is not None:
         try:
             known = cache.get_many(sorted(set(keys.values())))
         except cache_mod.CacheError as e:
@@ -90,15 +91,16 @@ def ask(
     budget = request_budget(settings, instructions)
     batches = plan.pack(todo, budget, no_tail=no_tail, limit=context_room(settings, instructions))
     if dry_run or not batches:
+        # A dry run shows what would be sent: only what the cache lacks.
         return Asked([verdicts.get(u) or Verdict(u, []) for u in units], Usage(), batches, notes)
-    if credential is None:
-        from commitgate.client import NO_CREDENTIAL
+    # Only now, with something to send, is the client (and httpx) loaded.
+    from commitgate.client import NO_CREDENTIAL, Endpoint, ModelClient, RetryPolicy, find_credential
 
+    credential = find_credential(env)
+    if credential is None:
         for u in todo:
             verdicts[u] = Verdict(u, None, error=NO_CREDENTIAL)
-        return Asked([verdicts[u] for u in units], Usage(), [], notes)
-
-    from commitgate.client import Endpoint, ModelClient, RetryPolicy
+        return Asked([verdicts[u] for u in units], Usage(), [], notes, no_credential=True)
     from commitgate.deadline import Deadline
 
     endpoint = Endpoint(

@@ -8,19 +8,20 @@ is passed over with a note, never a failed review.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import sqlite3
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
 
 FILE_NAME = "cache.sqlite3"
 # Part of every key: change it when what is stored changes meaning.
 FORMAT = "1"
-# What a failing cache raises, for callers that carry on without it.
-CacheError = sqlite3.Error
 # Entries not used for this long are pruned, at most once a day.
 KEEP_SECONDS = 30 * 86400
 
@@ -35,6 +36,20 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
+class CacheError(Exception):
+    """The cache cannot be used; callers carry on without it."""
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    import sqlite3
+
+    try:
+        yield
+    except sqlite3.Error as e:
+        raise CacheError(str(e)) from None
+
+
 def key(*parts: str) -> str:
     """A key from the parts that decide a verdict."""
     h = hashlib.sha256(FORMAT.encode())
@@ -47,17 +62,25 @@ def key(*parts: str) -> str:
 
 class Cache:
     def __init__(self, directory: str) -> None:
-        os.makedirs(directory, exist_ok=True)
-        self.path = os.path.join(directory, FILE_NAME)
-        # isolation_level=None: autocommit, each statement its own transaction.
-        self._db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        import sqlite3  # here, not at the top: a run with nothing to review skips it
+
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.Error:
-            self._db.close()
-            raise
+            os.makedirs(directory, exist_ok=True)
+        except OSError as e:
+            raise CacheError(f"cannot create {directory}: {e.strerror}") from None
+        self.path = os.path.join(directory, FILE_NAME)
+        with _errors():
+            # isolation_level=None: autocommit, each statement its own transaction.
+            self._db: sqlite3.Connection = sqlite3.connect(
+                self.path, timeout=10.0, isolation_level=None
+            )
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
+            except sqlite3.Error:
+                self._db.close()
+                raise
 
     def close(self) -> None:
         self._db.close()
@@ -69,6 +92,10 @@ class Cache:
         self.close()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
+        with _errors():
+            return self._get_many(keys)
+
+    def _get_many(self, keys: Sequence[str]) -> dict[str, Any]:
         found: dict[str, Any] = {}
         now = int(time.time())
         for start in range(0, len(keys), 500):  # SQLite's limit on parameters
@@ -94,14 +121,18 @@ class Cache:
         now = int(time.time())
         rows = [(k, json.dumps(v, separators=(",", ":")), now, now) for k, v in items]
         if rows:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO verdicts (key, value, created, used) VALUES (?,?,?,?)",
-                rows,
-            )
+            with _errors():
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO verdicts (key, value, created, used) VALUES (?,?,?,?)",
+                    rows,
+                )
 
     def prune(self, now: float | None = None) -> int:
         """Drop entries unused for KEEP_SECONDS; runs at most once a day."""
-        now = time.time() if now is None else now
+        with _errors():
+            return self._prune(time.time() if now is None else now)
+
+    def _prune(self, now: float) -> int:
         row = self._db.execute("SELECT value FROM meta WHERE name = 'pruned'").fetchone()
         if row and now - float(row[0]) < 86400:
             return 0
@@ -114,13 +145,15 @@ class Cache:
         return gone
 
     def clear(self) -> int:
-        gone = self._db.execute("DELETE FROM verdicts").rowcount
-        self._db.execute("VACUUM")
+        with _errors():
+            gone: int = self._db.execute("DELETE FROM verdicts").rowcount
+            self._db.execute("VACUUM")
         return gone
 
     def stats(self) -> tuple[int, int]:
         """Entries, and bytes on disk."""
-        (count,) = self._db.execute("SELECT COUNT(*) FROM verdicts").fetchone()
+        with _errors():
+            (count,) = self._db.execute("SELECT COUNT(*) FROM verdicts").fetchone()
         size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
         return count, size
 
@@ -138,6 +171,6 @@ def open_cache(directory: str) -> tuple[Cache | None, str | None]:
     try:
         cache = Cache(directory)
         cache.prune()
-    except (OSError, sqlite3.Error) as e:
+    except CacheError as e:
         return None, f"review cache not used ({directory}: {e})"
     return cache, None

@@ -70,17 +70,15 @@ def review(
     if not units:
         return outcome
 
-    from commitgate.client import find_credential
     from commitgate.progress import Progress
 
-    credential = find_credential(env)
     store = _open_cache(settings, repo, outcome) if use_cache and settings.cache else None
     try:
         asked = ask.ask(
             units,
             settings,
             description=change.description,
-            credential=credential,
+            env=env,
             cache=store,
             dry_run=dry_run,
             no_tail=target.more_calls_follow,
@@ -92,6 +90,8 @@ def review(
             store.close()
     outcome.batches, outcome.usage = asked.sent, asked.usage
     outcome.notes += asked.notes
+    outcome.units = len(units)
+    outcome.cached_units = sum(v.cached for v in asked.verdicts)
     if dry_run:
         return outcome
 
@@ -104,14 +104,12 @@ def review(
                 outcome.failures.append(verdict.error)
             failed.add(verdict.unit.path)
             continue
-        outcome.cached_units += verdict.cached
         for raw in verdict.findings or ():
             finding = checker.check(raw, model=settings.model, cached=verdict.cached)
             if finding is not None:
                 findings.append(finding)
-    outcome.units = len(units)
     if failed:
-        if credential is None and settings.on_error == "auto":
+        if asked.no_credential and settings.on_error == "auto":
             # A missing key is a setup problem, not a network hiccup: letting
             # every commit through with a warning would only hide it.
             outcome.on_error = "fail"

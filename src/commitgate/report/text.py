@@ -108,8 +108,12 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
     host = urlsplit(settings.base_url).hostname or settings.base_url
     overhead = estimate_tokens(REVIEW_INSTRUCTIONS) + 300  # the schema and framing
     lines = [f"commitgate: dry run, nothing sent ({outcome.description})"]
+    if outcome.cached_units:
+        lines.append(
+            f"  {outcome.cached_units} of {outcome.units} parts already reviewed (in the cache)"
+        )
     if not outcome.batches:
-        lines.append("  nothing to review")
+        lines.append("  nothing to send")
     else:
         lines.append(
             f"  would send {_n(len(outcome.batches), 'request')} to {settings.model} at {host}:"
