@@ -39,16 +39,16 @@ def test_rerun_is_answered_from_the_cache(
     repo.write("b.py", "y = 2\n")
     repo.stage()
     code, first = run_json(capsys)
-    assert code == 1 and len(env.requests) == 1
+    assert code == 1 and len(env.requests) == 2  # the review, and the second opinion
     code, again = run_json(capsys)
-    assert code == 1 and len(env.requests) == 1  # nothing sent
+    assert code == 1 and len(env.requests) == 2  # nothing sent: both came from the cache
     assert again["findings"] == [dict(f, cached=True) for f in first["findings"]]
     assert again["cache"] == {"units": 2, "cached": 2}
     assert main([]) == 1
     assert "(all from the cache)" in capsys.readouterr().out
     # --no-cache asks again.
     assert main(["--no-cache"]) == 1
-    assert len(env.requests) == 2
+    assert len(env.requests) == 4
 
 
 def test_only_changed_content_is_sent_again(
@@ -208,10 +208,11 @@ def test_progress_draws_and_clears() -> None:
     assert quiet.getvalue() == ""
 
 
-def test_instructions_are_in_the_key(repo: GitRepo) -> None:
-    from commitgate import config
-
-    s = config.load(str(repo.path), env={})
+def test_the_key_is_made_of_what_decides_a_verdict() -> None:
     u = prompt.Unit("a.py", "text", 1, 1)
-    assert ask.unit_key(u, s, "one") != ask.unit_key(u, s, "two")
-    assert ask.unit_key(u, s, "one") == ask.unit_key(u, s, "one")
+    key = ask.unit_key(u, "m", "low", "one")
+    assert key == ask.unit_key(u, "m", "low", "one")
+    assert key != ask.unit_key(u, "m", "low", "two")
+    assert key != ask.unit_key(u, "m", "high", "one")
+    assert key != ask.unit_key(u, "n", "low", "one")
+    assert key != ask.unit_key(prompt.Unit("a.py", "texT", 1, 1), "m", "low", "one")

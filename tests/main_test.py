@@ -44,7 +44,7 @@ def test_blocked_by_high(
     assert out.startswith("app.py:2: high: planted high bug\n    a planted bug for tests\n")
     assert "commitgate: BLOCKED: 1 high finding at or above fail-on (fail-on = high)" in out
     assert "reviewed: staged change, 1 file, 3 changed lines" in out
-    assert "tokens: " in out and "1 request" in out
+    assert "tokens: " in out and "2 requests" in out
 
 
 def test_passed_with_low(
@@ -75,7 +75,10 @@ def test_json(repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str
     assert f["path"] == "app.py" and f["line"] == 2 and f["severity"] == "critical"
     assert f["blocking"] is True
     assert set(f) >= {"end_line", "category", "suggestion", "confidence", "title", "message"}
-    assert doc["usage"]["input_tokens"] > 0 and doc["usage"]["requests"] == 1
+    # The review, then the second opinion that confirmed the finding.
+    assert doc["usage"]["input_tokens"] > 0 and doc["usage"]["requests"] == 2
+    assert f["model"] == "openai/gpt-5.1-codex-mini"
+    assert f["verified_by"] == "openai/gpt-5.1-codex"
     assert doc["not_reviewed"] == []
 
 

@@ -83,6 +83,17 @@ KEYS: dict[str, Key] = {
         "it are not sent, and their files are listed as not reviewed. 0: no limit",
     ),
     "cache": Key("bool", True, "reuse verdicts for content already reviewed"),
+    # A second opinion before blocking (verify.py).
+    "verify": Key("bool", True, "re-check findings that would block with verify-model first"),
+    "verify-model": Key(
+        "str", "openai/gpt-5.1-codex", "the stronger model that confirms or dismisses them"
+    ),
+    "verify-reasoning-effort": Key(
+        "choice", "medium", "how hard verify-model thinks", ("low", "medium", "high", "xhigh")
+    ),
+    "sensitive": Key(
+        "strings", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
+    ),
     "cache-dir": Key(
         "str",
         "",
@@ -142,6 +153,10 @@ class Settings:
     max_concurrency: int
     max_run_tokens: int
     cache: bool
+    verify: bool
+    verify_model: str
+    verify_reasoning_effort: str
+    sensitive: tuple[str, ...]
     cache_dir: str
     on_error: str
     timeout: float

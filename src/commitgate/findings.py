@@ -34,7 +34,8 @@ class Finding:
     # Set by the checks that follow the model's answer:
     held: str = ""  # why this finding may not block the commit, if it may not
     blocking: bool = False  # set by the gate
-    model: str = ""
+    model: str = ""  # the model that reported it
+    verified_by: str = ""  # the model that confirmed it, when one did (verify.py)
     cached: bool = False
     fingerprint: str = ""  # survives the code moving: see fingerprint()
 

@@ -24,6 +24,7 @@ class Outcome:
     not_reviewed: list[NotReviewed]
     findings: list[Finding]
     decision: Decision
+    dismissed: list[Finding] = dataclasses.field(default_factory=list)  # by the second opinion
     dropped: Counter[str] = dataclasses.field(default_factory=Counter)
     usage: Usage = dataclasses.field(default_factory=Usage)
     # Why (part of) the change could not be reviewed, one line each.

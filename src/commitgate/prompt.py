@@ -41,7 +41,7 @@ CATEGORIES: dict[str, str] = {
 }
 
 
-def _severity_scale() -> str:
+def severity_scale() -> str:
     return "; ".join(f"{s.label}: {MEANING[s]}" for s in sorted(Severity, reverse=True))
 
 
@@ -64,7 +64,7 @@ removed and have no number. In a whole file, every line is under review.
 
 For each problem give: path, exactly as in the file header; line, the number of \
 the line where it should be fixed, a line marked + whenever the problem is in \
-changed code; end_line, the last line of a span, or null; severity ({_severity_scale()}); \
+changed code; end_line, the last line of a span, or null; severity ({severity_scale()}); \
 category ({", ".join(CATEGORIES)}); title, a short statement of the problem; \
 message, what goes wrong: a concrete input or sequence of events and its wrong \
 result; suggestion, the fix in a sentence or a line of code, or null; \

@@ -5,16 +5,17 @@ of its own; this one only wires them together."""
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import ask, cache, git, plan, prompt
+from commitgate import ask, cache, git, plan, prompt, verify
 from commitgate.change import Change, NotReviewed
 from commitgate.config import Settings
-from commitgate.findings import Checker, merge_duplicates
+from commitgate.findings import Checker, Finding, merge_duplicates
 from commitgate.gate import Decision, decide
 from commitgate.glob import matcher
 from commitgate.outcome import Outcome
+from commitgate.session import Session
 
 if TYPE_CHECKING:
     import httpx
@@ -52,7 +53,7 @@ def review(
         ),
         settings.exclude,
     )
-    budget = ask.request_budget(settings, prompt.REVIEW_INSTRUCTIONS)
+    budget = ask.request_budget(settings, settings.model, prompt.REVIEW_INSTRUCTIONS)
     max_chars = int(budget * plan.CHARS_PER_TOKEN)
     units = [u for f in change.files for u in prompt.units(f, settings.context_lines, max_chars)]
     outcome = Outcome(
@@ -73,29 +74,59 @@ def review(
     from commitgate.progress import Progress
 
     store = _open_cache(settings, repo, outcome) if use_cache and settings.cache else None
+    session = Session(settings, env, transport=transport)
     try:
         asked = ask.ask(
             units,
-            settings,
+            session,
+            instructions=prompt.REVIEW_INSTRUCTIONS,
             description=change.description,
-            env=env,
+            model_for=_router(settings),
             cache=store,
             dry_run=dry_run,
             no_tail=target.more_calls_follow,
-            transport=transport,
             progress=None if dry_run else Progress.for_terminal(),
         )
+        outcome.batches = asked.sent
+        outcome.notes += asked.notes
+        outcome.units = len(units)
+        outcome.cached_units = sum(v.cached for v in asked.verdicts)
+        if dry_run:
+            return outcome
+        checker = Checker(change.files, settings.unchanged_lines)
+        findings = merge_duplicates(_check(asked, checker, outcome), checker.dropped)
+        outcome.dropped = checker.dropped
+        if session.no_credential and settings.on_error == "auto":
+            # A missing key is a setup problem, not a network hiccup: letting
+            # every commit through with a warning would only hide it.
+            outcome.on_error = "fail"
+        findings, decision = decide(findings, settings)
+        if settings.verify and verify.candidates(findings, settings.verify_model):
+            verified = verify.second_opinion(
+                findings,
+                {f.path: f for f in change.files},
+                units,
+                session,
+                model=settings.verify_model,
+                effort=settings.verify_reasoning_effort,
+                cache=store,
+            )
+            outcome.dismissed, outcome.notes = verified.dismissed, outcome.notes + verified.notes
+            findings, decision = decide(verified.findings, settings)
+        outcome.findings, outcome.decision = findings, decision
     finally:
+        session.close()
         if store is not None:
             store.close()
-    outcome.batches, outcome.usage = asked.sent, asked.usage
-    outcome.notes += asked.notes
-    outcome.units = len(units)
-    outcome.cached_units = sum(v.cached for v in asked.verdicts)
-    if dry_run:
-        return outcome
+        outcome.usage = session.usage
+        outcome.notes += session.notes
+        outcome.elapsed = time.monotonic() - started
+    return outcome
 
-    checker = Checker(change.files, settings.unchanged_lines)
+
+def _check(asked: ask.Asked, checker: Checker, outcome: Outcome) -> list[Finding]:
+    """The findings of every verdict, checked; the files whose review failed
+    are moved to the not-reviewed list, with the failures."""
     findings = []
     failed: set[str] = set()
     for verdict in asked.verdicts:
@@ -105,24 +136,21 @@ def review(
             failed.add(verdict.unit.path)
             continue
         for raw in verdict.findings or ():
-            finding = checker.check(raw, model=settings.model, cached=verdict.cached)
+            finding = checker.check(raw, model=verdict.model, cached=verdict.cached)
             if finding is not None:
                 findings.append(finding)
     if failed:
-        if asked.no_credential and settings.on_error == "auto":
-            # A missing key is a setup problem, not a network hiccup: letting
-            # every commit through with a warning would only hide it.
-            outcome.on_error = "fail"
         outcome.files = [p for p in outcome.files if p not in failed]
         outcome.not_reviewed += [
             NotReviewed(p, "no usable review (see above)") for p in sorted(failed)
         ]
-    outcome.findings, outcome.decision = decide(
-        merge_duplicates(findings, checker.dropped), settings
-    )
-    outcome.dropped = checker.dropped
-    outcome.elapsed = time.monotonic() - started
-    return outcome
+    return findings
+
+
+def _router(settings: Settings) -> Callable[[prompt.Unit], str]:
+    """Sensitive paths go straight to the stronger model."""
+    sensitive = matcher(tuple(settings.sensitive))
+    return lambda u: settings.verify_model if sensitive(u.path) else settings.model
 
 
 def _open_cache(settings: Settings, repo: git.Repo, outcome: Outcome) -> cache.Cache | None:

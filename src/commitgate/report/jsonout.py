@@ -34,6 +34,7 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         "changed_lines": outcome.changed_lines,
         "not_reviewed": [{"path": nr.path, "reason": nr.reason} for nr in outcome.not_reviewed],
         "findings": [f.to_json() for f in outcome.findings],
+        "dismissed": [f.to_json() for f in outcome.dismissed],
         "dropped": dict(sorted(outcome.dropped.items())),
         "usage": {
             "input_tokens": u.input_tokens,

@@ -31,6 +31,12 @@ def render(outcome: Outcome, settings: Settings) -> str:
             out.append(_indent(f"fix: {f.suggestion}"))
         if f.held:
             out.append(_indent(f"(does not block: {f.held})"))
+        elif f.verified_by:
+            out.append(_indent(f"(confirmed by {f.verified_by})"))
+        out.append("")
+    if outcome.dismissed:
+        out.append(f"dismissed by the second opinion ({settings.verify_model}):")
+        out += [f"  {f.path}:{f.line}: {f.severity.label}: {f.title}" for f in outcome.dismissed]
         out.append("")
     out.extend(_summary(outcome, settings))
     return "\n".join(out) + "\n"

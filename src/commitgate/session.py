@@ -1,0 +1,194 @@
+"""One run's dealings with the model service: the client (made only when
+something is sent), the deadline, the token budget, the usage and the
+notes, shared by the review and its second opinion."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from commitgate import dispatch, plan
+from commitgate.config import Settings
+from commitgate.deadline import Deadline
+from commitgate.findings import UnusableAnswer, parse_answer
+from commitgate.wire import ModelRequest, Usage
+
+if TYPE_CHECKING:
+    import httpx
+
+    from commitgate.client import ModelClient
+
+T = TypeVar("T")
+
+
+class Question(NamedTuple):
+    model: str
+    instructions: str
+    input: str
+    tokens: int  # estimated, for the run's budget
+    reasoning_effort: str | None = None
+
+
+class Reply(NamedTuple):
+    findings: list[Any] | None  # None: no usable answer, see error
+    usage: Usage
+    error: str | None = None
+
+
+class Session:
+    def __init__(
+        self,
+        settings: Settings,
+        env: Mapping[str, str],
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.env = env
+        self.transport = transport
+        self.deadline = Deadline(settings.deadline)
+        self.usage = Usage()
+        self.notes: list[str] = []
+        self.no_credential = False
+        self._client: ModelClient | None = None
+        self._budget = _Budget(settings.max_run_tokens)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self.notes += self._client.notes
+            self._client.close()
+        if self._budget.refused:
+            self.notes.append(
+                f"{self._budget.refused} request(s) not sent: the run would have passed "
+                f"max-run-tokens = {self.settings.max_run_tokens:,}"
+            )
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ready(self) -> str | None:
+        """Make the client; None when ready, else why not (no credential)."""
+        if self._client is not None:
+            return None
+        # Only now, with something to send, is the client (and httpx) loaded.
+        from commitgate.client import (
+            NO_CREDENTIAL,
+            Endpoint,
+            ModelClient,
+            RetryPolicy,
+            find_credential,
+        )
+
+        credential = find_credential(self.env)
+        if credential is None:
+            self.no_credential = True
+            return NO_CREDENTIAL
+        s = self.settings
+        endpoint = Endpoint(
+            s.base_url,
+            s.api,
+            s.stream,
+            s.connect_timeout,
+            s.timeout,
+            s.ca_bundle,
+            s.allow_http,
+        )
+        self._client = ModelClient(endpoint, credential, RetryPolicy(s.retries), self.transport)
+        return None
+
+    def run(
+        self,
+        questions: Sequence[Question],
+        on_reply: Callable[[int, Reply], None],
+    ) -> None:
+        """Ask every question, concurrently; `on_reply` sees each reply (or
+        why there is none) in this thread, as it comes."""
+        why_not = self.ready()
+        if why_not is not None:
+            for i in range(len(questions)):
+                on_reply(i, Reply(None, Usage(), why_not))
+            return
+
+        def done(i: int, result: Reply | dispatch.TimedOut | dispatch.Refused) -> None:
+            if isinstance(result, (dispatch.TimedOut, dispatch.Refused)):
+                on_reply(i, Reply(None, Usage(), result.reason))
+                return
+            self.usage += result.usage
+            self._budget.settle(questions[i], result.usage)
+            on_reply(i, result)
+
+        dispatch.run(
+            questions,
+            self._ask,
+            concurrency=self.settings.max_concurrency,
+            deadline=self.deadline,
+            admit=self._budget.admit,
+            on_result=done,
+        )
+
+    def _ask(self, q: Question) -> Reply:
+        from commitgate.client import ServiceError
+        from commitgate.prompt import ANSWER_SCHEMA
+
+        assert self._client is not None
+        req = ModelRequest(
+            model=q.model,
+            instructions=q.instructions,
+            input=q.input,
+            schema=ANSWER_SCHEMA,
+            max_output_tokens=self.settings.max_output_tokens,
+            reasoning_effort=q.reasoning_effort,
+        )
+        usage = Usage()
+        problem = ""
+        # An answer that is cut short or unreadable is asked for once more; a
+        # second bad answer is reported, never read as "no findings".
+        for _ in range(2):
+            try:
+                answer = self._client.complete(req, self.deadline)
+            except ServiceError as e:
+                return Reply(None, usage, str(e))
+            usage += answer.usage
+            if answer.status != "completed":
+                problem = f"the answer was cut short ({answer.status})"
+                continue
+            try:
+                return Reply(parse_answer(answer.text), usage)
+            except UnusableAnswer as e:
+                problem = str(e)
+        return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}")
+
+
+class _Budget:
+    """The run's token budget (0: none), shared by the worker threads: a
+    question is admitted only if what was used, plus the estimates of the
+    questions in flight, plus its own estimate, stays within it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.in_flight = 0
+        self.refused = 0
+        self._lock = threading.Lock()
+
+    def admit(self, q: Question) -> str | None:
+        if not self.limit:
+            return None
+        cost = q.tokens + plan.estimate_tokens(q.instructions)
+        with self._lock:
+            if self.used + self.in_flight + cost <= self.limit:
+                self.in_flight += cost
+                return None
+            self.refused += 1
+        return f"not sent: the run's token budget (max-run-tokens = {self.limit:,}) is spent"
+
+    def settle(self, q: Question, usage: Usage) -> None:
+        if not self.limit:
+            return
+        with self._lock:
+            self.in_flight -= q.tokens + plan.estimate_tokens(q.instructions)
+            self.used += usage.input_tokens + usage.output_tokens
