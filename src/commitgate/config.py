@@ -51,7 +51,9 @@ KEYS: dict[str, Key] = {
     "max-output-tokens": Key("int", 16000, "cap on the answer, reasoning included", minimum=256),
     "stream": Key("bool", True, "stream answers (a stalled answer is noticed at once)"),
     # The gate.
-    "fail-on": Key("severity", Severity.HIGH, "the lowest severity that fails the commit"),
+    "fail-on": Key(
+        "threshold", Severity.HIGH, "the lowest severity that fails the commit, or `never`"
+    ),
     "max-findings": Key(
         "counts", {}, "fail when a severity has more findings than this, e.g. { medium = 5 }"
     ),
@@ -83,6 +85,19 @@ KEYS: dict[str, Key] = {
         "it are not sent, and their files are listed as not reviewed. 0: no limit",
     ),
     "cache": Key("bool", True, "reuse verdicts for content already reviewed"),
+    # What each hook profile looks at (profiles.py).
+    "instructions": Key(
+        "str",
+        "",
+        "your own instructions to the model, added to the built-in ones "
+        "(e.g. the project's conventions, or what to watch for)",
+    ),
+    "paths": Key(
+        "strings",
+        (),
+        "globs of the files this review covers (default: all); files outside "
+        "are listed as not reviewed",
+    ),
     # A second opinion before blocking (verify.py).
     "verify": Key("bool", True, "re-check findings that would block with verify-model first"),
     "verify-model": Key(
@@ -125,12 +140,15 @@ KEYS: dict[str, Key] = {
 OVERRIDE_KEYS = ("fail-on", "max-findings")
 
 # Tables that configure one hook profile each (see profiles.py).
-PROFILES = ("review",)
+PROFILES = ("review", "security", "tests", "push", "commit-msg")
+
+NEVER = "never"  # fail-on: findings report, never block
 
 
 class Override(NamedTuple):
     paths: tuple[str, ...]
-    fail_on: Severity | None
+    sets_fail_on: bool
+    fail_on: Severity | None  # None: never
     max_findings: Mapping[Severity, int] | None
 
 
@@ -142,7 +160,7 @@ class Settings:
     reasoning_effort: str
     max_output_tokens: int
     stream: bool
-    fail_on: Severity
+    fail_on: Severity | None  # None: never
     max_findings: Mapping[Severity, int]
     unchanged_lines: str
     overrides: tuple[Override, ...]
@@ -153,6 +171,8 @@ class Settings:
     max_concurrency: int
     max_run_tokens: int
     cache: bool
+    instructions: str
+    paths: tuple[str, ...]
     verify: bool
     verify_model: str
     verify_reasoning_effort: str
@@ -171,13 +191,17 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
-    def fail_on_for(self, path: str) -> Severity:
+    def fail_on_for(self, path: str) -> Severity | None:
         from commitgate.glob import matcher
 
         for o in reversed(self.overrides):
-            if o.fail_on is not None and matcher(o.paths)(path):
+            if o.sets_fail_on and matcher(o.paths)(path):
                 return o.fail_on
         return self.fail_on
+
+    @property
+    def fail_on_label(self) -> str:
+        return NEVER if self.fail_on is None else self.fail_on.label
 
     def max_findings_for(self, path: str) -> Mapping[Severity, int]:
         from commitgate.glob import matcher
@@ -307,8 +331,8 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
         if value not in spec.choices:
             raise bad("one of " + ", ".join(repr(c) for c in spec.choices))
         return value
-    if kind == "severity":
-        return _severity(value, where, key)
+    if kind == "threshold":
+        return _threshold(value, where, key)
     if kind == "strings":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
@@ -328,6 +352,21 @@ def _severity(value: Any, where: str, key: str) -> Severity:
     except ValueError:
         raise ConfigError(
             f"{where}: {key!r} must be one of {SEVERITY_NAMES} (got {value!r})"
+        ) from None
+
+
+def _threshold(value: Any, where: str, key: str) -> Severity | None:
+    if value == NEVER:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{where}: {key!r} must be one of {SEVERITY_NAMES}, or {NEVER} (got {value!r})"
+        )
+    try:
+        return Severity.parse(value)
+    except ValueError:
+        raise ConfigError(
+            f"{where}: {key!r} must be one of {SEVERITY_NAMES}, or {NEVER} (got {value!r})"
         ) from None
 
 
@@ -361,7 +400,8 @@ def _overrides(value: Any, where: str) -> tuple[Override, ...]:
         out.append(
             Override(
                 tuple(paths),
-                None if fail_on is None else _severity(fail_on, at, "fail-on"),
+                "fail-on" in entry,
+                None if fail_on is None else _threshold(fail_on, at, "fail-on"),
                 None if counts is None else _counts(counts, at, "max-findings"),
             )
         )

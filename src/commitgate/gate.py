@@ -23,10 +23,7 @@ def decide(findings: Sequence[Finding], settings: Settings) -> tuple[list[Findin
     severity reaches the `fail-on` of its path; findings below `fail-on` still
     block together when a severity has more of them than `max-findings` allows.
     """
-    marked = [
-        f.replace(blocking=not f.held and f.severity >= settings.fail_on_for(f.path))
-        for f in findings
-    ]
+    marked = [f.replace(blocking=not f.held and _reaches(f, settings)) for f in findings]
     reasons: list[str] = []
     by_severity: Counter[Severity] = Counter(f.severity for f in marked if f.blocking)
     for sev in sorted(by_severity, reverse=True):
@@ -59,3 +56,8 @@ def decide(findings: Sequence[Finding], settings: Settings) -> tuple[list[Findin
             for f in marked
         ]
     return marked, Decision(bool(reasons), tuple(reasons))
+
+
+def _reaches(f: Finding, settings: Settings) -> bool:
+    threshold = settings.fail_on_for(f.path)
+    return threshold is not None and f.severity >= threshold

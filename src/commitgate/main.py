@@ -60,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         help="settings file (default: commitgate.toml, else pyproject.toml)",
     )
     p.add_argument(
+        "--profile",
+        default="review",
+        metavar="NAME",
+        help="what to review for: review (default), security, tests, push",
+    )
+    p.add_argument(
         "--fail-on",
         metavar="SEVERITY",
         help="override fail-on: critical, high, medium, low or info",
@@ -125,18 +131,22 @@ def _review(argv: list[str]) -> int:
     if args.all_files and args.files:
         raise UsageError("--all-files reviews every tracked file: give no FILE with it")
 
-    from commitgate import config, git
+    from commitgate import config, git, profiles
     from commitgate.change import NotReviewed
     from commitgate.review import Target, review
     from commitgate.severity import Severity
 
+    profile = profiles.get(args.profile)
     repo = git.find_repo()
-    settings = config.load(repo.root, config_file=args.config)
+    settings = config.load(
+        repo.root, config_file=args.config, profile=profile.name, profile_defaults=profile.defaults
+    )
     if args.fail_on:
         try:
-            settings = settings.replace(fail_on=Severity.parse(args.fail_on))
+            fail_on = None if args.fail_on == config.NEVER else Severity.parse(args.fail_on)
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
+        settings = settings.replace(fail_on=fail_on)
     paths = None
     not_found: list[NotReviewed] = []
     if args.files:

@@ -43,10 +43,14 @@ def _name(path: str) -> str:
     return posixpath.splitext(posixpath.basename(path))[0]
 
 
-def _stem(path: str) -> str:
+def source_stem(path: str) -> str:
     """The name of the file a test file tests: foo for test_foo.py,
     foo_test.go, foo.spec.ts, FooTest.java; the name itself otherwise."""
     return _TEST_AFFIX.sub("", _name(path)) or _name(path)
+
+
+def is_test(path: str) -> bool:
+    return source_stem(path) != _name(path)
 
 
 def _order(units: Sequence[Unit]) -> list[Unit]:
@@ -55,16 +59,15 @@ def _order(units: Sequence[Unit]) -> list[Unit]:
     wherever the tests live. Parts of a split file stay in order."""
     home: dict[str, str] = {}
     for u in sorted(units, key=lambda u: u.path):
-        if _stem(u.path) == _name(u.path):
-            home.setdefault(_stem(u.path), posixpath.dirname(u.path))
+        if source_stem(u.path) == _name(u.path):
+            home.setdefault(source_stem(u.path), posixpath.dirname(u.path))
 
     def key(u: Unit) -> tuple[str, str, bool, str, int]:
-        stem = _stem(u.path)
-        is_test = stem != _name(u.path)
+        stem = source_stem(u.path)
         directory = posixpath.dirname(u.path)
-        if is_test:
+        if is_test(u.path):
             directory = home.get(stem, directory)
-        return directory, stem, is_test, u.path, u.first_line
+        return directory, stem, is_test(u.path), u.path, u.first_line
 
     return sorted(units, key=key)
 

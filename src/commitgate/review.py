@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import ask, cache, git, plan, prompt, verify
-from commitgate.change import Change, NotReviewed
+from commitgate import ask, cache, git, plan, profiles, prompt, testmap, verify
+from commitgate.change import Change, ChangedFile, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, Finding, merge_duplicates
 from commitgate.gate import Decision, decide
@@ -41,21 +41,44 @@ def review(
     use_cache: bool = True,
     transport: httpx.BaseTransport | None = None,
 ) -> Outcome:
-    started = time.monotonic()
-    change = _exclude(
-        git.collect(
-            repo,
-            target.paths,
-            from_ref=target.from_ref,
-            to_ref=target.to_ref,
-            whole=target.whole,
-            max_bytes=settings.max_file_bytes,
-        ),
-        settings.exclude,
+    change = git.collect(
+        repo,
+        target.paths,
+        from_ref=target.from_ref,
+        to_ref=target.to_ref,
+        whole=target.whole,
+        max_bytes=settings.max_file_bytes,
     )
-    budget = ask.request_budget(settings, settings.model, prompt.REVIEW_INSTRUCTIONS)
-    max_chars = int(budget * plan.CHARS_PER_TOKEN)
-    units = [u for f in change.files for u in prompt.units(f, settings.context_lines, max_chars)]
+    return review_change(
+        settings,
+        repo,
+        _select(change, settings),
+        env=env,
+        dry_run=dry_run,
+        use_cache=use_cache,
+        no_tail=target.more_calls_follow,
+        transport=transport,
+    )
+
+
+def review_change(
+    settings: Settings,
+    repo: git.Repo,
+    change: Change,
+    *,
+    env: Mapping[str, str],
+    citable: Sequence[ChangedFile] | None = None,
+    dry_run: bool = False,
+    use_cache: bool = True,
+    no_tail: bool = False,
+    transport: httpx.BaseTransport | None = None,
+) -> Outcome:
+    """Review a change already collected; findings may cite only the files
+    in `citable` (default: all of the change)."""
+    started = time.monotonic()
+    profile = profiles.get(settings.profile)
+    instructions = profile.instructions(settings.instructions)
+    units = _render(change, settings, repo, profile, instructions)
     outcome = Outcome(
         description=change.description,
         model=settings.model,
@@ -79,12 +102,12 @@ def review(
         asked = ask.ask(
             units,
             session,
-            instructions=prompt.REVIEW_INSTRUCTIONS,
+            instructions=instructions,
             description=change.description,
             model_for=_router(settings),
             cache=store,
             dry_run=dry_run,
-            no_tail=target.more_calls_follow,
+            no_tail=no_tail,
             progress=None if dry_run else Progress.for_terminal(),
         )
         outcome.batches = asked.sent
@@ -93,7 +116,7 @@ def review(
         outcome.cached_units = sum(v.cached for v in asked.verdicts)
         if dry_run:
             return outcome
-        checker = Checker(change.files, settings.unchanged_lines)
+        checker = Checker(change.files if citable is None else citable, settings.unchanged_lines)
         findings = merge_duplicates(_check(asked, checker, outcome), checker.dropped)
         outcome.dropped = checker.dropped
         if session.no_credential and settings.on_error == "auto":
@@ -161,17 +184,48 @@ def _open_cache(settings: Settings, repo: git.Repo, outcome: Outcome) -> cache.C
     return store
 
 
-def _exclude(change: Change, patterns: Sequence[str]) -> Change:
-    if not patterns:
-        return change
-    excluded = matcher(tuple(patterns))
-    keep = [f for f in change.files if not excluded(f.path)]
-    gone = [
-        NotReviewed(f.path, "excluded by configuration") for f in change.files if excluded(f.path)
-    ]
+def _select(change: Change, settings: Settings) -> Change:
+    """Leave out what the configuration keeps out of this review, saying so."""
+    excluded = matcher(settings.exclude)
+    outside = matcher(settings.paths) if settings.paths else None
+    keep, gone = [], []
+    for f in change.files:
+        if excluded(f.path):
+            gone.append(NotReviewed(f.path, "excluded by configuration"))
+        elif outside is not None and not outside(f.path):
+            gone.append(NotReviewed(f.path, f"outside the paths of [{settings.profile}]"))
+        else:
+            keep.append(f)
     change.files = keep
     change.not_reviewed = gone + change.not_reviewed
     return change
+
+
+def _render(
+    change: Change,
+    settings: Settings,
+    repo: git.Repo,
+    profile: profiles.Profile,
+    instructions: str,
+) -> list[prompt.Unit]:
+    """The change as units of review, within a request's budget; for the
+    test-gap review, each file with its existing tests beside it."""
+    budget = ask.request_budget(settings, settings.model, instructions)
+    max_chars = int(budget * plan.CHARS_PER_TOKEN)
+    tests: dict[str, list[str]] = {}
+    if profile is profiles.TESTS and change.files:
+        tests = testmap.related_tests(repo, [f.path for f in change.files])
+    in_change = [f.path for f in change.files]
+    return [
+        u
+        for f in change.files
+        for u in prompt.units(
+            f,
+            settings.context_lines,
+            max_chars,
+            testmap.context(repo, tests[f.path], skip=in_change) if f.path in tests else "",
+        )
+    ]
 
 
 def _policy(settings: Settings, env: Mapping[str, str]) -> str:

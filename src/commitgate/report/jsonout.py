@@ -24,7 +24,7 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         "decision": {
             "blocked": outcome.decision.blocked,
             "reasons": list(outcome.decision.reasons),
-            "fail_on": settings.fail_on.label,
+            "fail_on": settings.fail_on_label,
             "on_error": outcome.on_error,
         },
         "change": outcome.description,

@@ -47,7 +47,7 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
     if status == "blocked":
         return [
             f"commitgate: BLOCKED: {'; '.join(outcome.decision.reasons)} "
-            f"(fail-on = {settings.fail_on.label})"
+            f"(fail-on = {settings.fail_on_label})"
         ]
     if status in ("error", "unreviewed"):
         lines = [
