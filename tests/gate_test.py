@@ -102,7 +102,7 @@ paths = ["tests/**"]
 min-confidence = 0.9
 """,
     )
-    marked, d = decide(
+    marked, _ = decide(
         [f(Severity.HIGH, "tests/t.py", confidence=0.8), f(Severity.HIGH, "a.py", confidence=0.01)],
         s,
     )

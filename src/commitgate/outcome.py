@@ -33,6 +33,7 @@ class Outcome:
     batches: list[Batch] = dataclasses.field(default_factory=list)
     dry_run: bool = False
     elapsed: float = 0.0
+    suppressed: int = 0  # findings removed by `commitgate: ignore` comments
 
     @property
     def reviewed(self) -> bool:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import dispatch, git, plan, prompt
+from commitgate import dispatch, git, plan, prompt, suppress
 from commitgate.change import Change, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
@@ -144,7 +144,11 @@ def review(
             NotReviewed(p, "no usable review (see above)") for p in sorted(failed)
         ]
     dropped: Counter[str] = checker.dropped
-    outcome.findings, outcome.decision = decide(merge_duplicates(findings, dropped), settings)
+    # Read from the files as they are, not from what was sent (see suppress.py).
+    kept = suppress.apply(merge_duplicates(findings, dropped), change.files)
+    outcome.suppressed = kept.removed
+    outcome.notes += kept.notes
+    outcome.findings, outcome.decision = decide(kept.findings, settings)
     outcome.dropped = dropped
     outcome.elapsed = time.monotonic() - started
     return outcome

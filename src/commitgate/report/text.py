@@ -72,13 +72,15 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
         shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
         more = len(outcome.not_reviewed) - 10
         lines.append(f"  not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
-    if outcome.findings or outcome.dropped:
+    if outcome.findings or outcome.dropped or outcome.suppressed:
         counts = Counter(f.severity for f in outcome.findings)
         parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
         text = f"  findings: {', '.join(parts) or 'none'}"
         blocking = sum(f.blocking for f in outcome.findings)
         if outcome.findings and blocking != len(outcome.findings):
             text += f" ({blocking} blocking)"
+        if outcome.suppressed:
+            text += f"; {outcome.suppressed} suppressed by comments"
         if outcome.dropped:
             why = ", ".join(f"{n} {reason}" for reason, n in sorted(outcome.dropped.items()))
             text += f"; dropped {sum(outcome.dropped.values())}: {why}"
