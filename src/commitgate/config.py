@@ -104,6 +104,12 @@ KEYS: dict[str, Key] = {
         "blocks; a finding without a confidence counts as sure",
         maximum=1,
     ),
+    "baseline": Key(
+        "str",
+        ".commitgate-baseline.json",
+        "the file of accepted findings that `commitgate baseline` writes, relative to the "
+        'repository root; findings listed there never block ("" for none)',
+    ),
 }
 
 # Keys an `[[overrides]]` entry may set besides `paths`.
@@ -146,6 +152,7 @@ class Settings:
     ca_bundle: str
     # Confidence threshold and baseline (issue 5).
     min_confidence: float
+    baseline: str
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
 

@@ -4,12 +4,13 @@ one only wires them together."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import dispatch, git, plan, prompt, suppress
+from commitgate import baseline, dispatch, git, plan, prompt, suppress
 from commitgate.change import Change, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
@@ -50,7 +51,10 @@ def review(
     env: Mapping[str, str],
     dry_run: bool = False,
     transport: httpx.BaseTransport | None = None,
+    accepted: frozenset[str] | None = None,
 ) -> Outcome:
+    """`accepted`: the fingerprints of findings that never block; by default,
+    those of the baseline file."""
     started = time.monotonic()
     change = _exclude(
         git.collect(
@@ -62,6 +66,7 @@ def review(
             max_bytes=settings.max_file_bytes,
         ),
         settings.exclude,
+        settings.baseline,
     )
     max_chars = int(settings.max_request_tokens * plan.CHARS_PER_TOKEN)
     units = [u for f in change.files for u in prompt.units(f, settings.context_lines, max_chars)]
@@ -81,6 +86,9 @@ def review(
     )
     if dry_run or not batches:
         return outcome
+    if accepted is None:
+        # Read before anything is sent: a broken baseline costs no tokens.
+        accepted = baseline.accepted(repo.root, settings)
 
     from commitgate.client import NO_CREDENTIAL, find_credential
 
@@ -148,7 +156,8 @@ def review(
     kept = suppress.apply(merge_duplicates(findings, dropped), change.files)
     outcome.suppressed = kept.removed
     outcome.notes += kept.notes
-    outcome.findings, outcome.decision = decide(kept.findings, settings)
+    findings = baseline.hold(kept.findings, accepted)
+    outcome.findings, outcome.decision = decide(findings, settings)
     outcome.dropped = dropped
     outcome.elapsed = time.monotonic() - started
     return outcome
@@ -191,14 +200,19 @@ def _ask(
     return Asked(batch, None, usage, f"unusable answer from {settings.model}, twice: {problem}")
 
 
-def _exclude(change: Change, patterns: Sequence[str]) -> Change:
-    if not patterns:
-        return change
+def _exclude(change: Change, patterns: Sequence[str], baseline_file: str) -> Change:
+    # The baseline is the tool's own data: reviewing it would cost tokens,
+    # and its titles of accepted problems invite findings about them.
+    own = os.path.normpath(baseline_file).replace(os.sep, "/") if baseline_file else None
     excluded = matcher(tuple(patterns))
-    keep = [f for f in change.files if not excluded(f.path)]
-    gone = [
-        NotReviewed(f.path, "excluded by configuration") for f in change.files if excluded(f.path)
-    ]
+    keep, gone = [], []
+    for f in change.files:
+        if f.path == own:
+            gone.append(NotReviewed(f.path, "the commitgate baseline"))
+        elif excluded(f.path):
+            gone.append(NotReviewed(f.path, "excluded by configuration"))
+        else:
+            keep.append(f)
     change.files = keep
     change.not_reviewed = gone + change.not_reviewed
     return change

@@ -9,7 +9,12 @@ named `init` at the root of a repository must not start `commitgate init`.
 from __future__ import annotations
 
 # name -> (module, one-line description)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "baseline": (
+        "commitgate.commands.baseline",
+        "accept the findings of all tracked files: later runs block only on new ones",
+    ),
+}
 
 # Commands that pre-commit itself runs as a hook's entry.
 HOOK_COMMANDS: frozenset[str] = frozenset()
