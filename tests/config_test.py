@@ -53,6 +53,26 @@ fail-on = "critical"
     assert s.source == "commitgate.toml"
 
 
+def test_min_confidence(tmp_path: Path) -> None:
+    assert config.load(str(tmp_path), env={}).min_confidence == 0.5
+    s = load(
+        tmp_path,
+        """
+min-confidence = 0
+[[overrides]]
+paths = ["tests/**"]
+min-confidence = 1
+[[overrides]]
+paths = ["tests/**"]
+fail-on = "low"
+""",
+    )
+    assert s.min_confidence == 0.0 and isinstance(s.min_confidence, float)
+    # An override that does not set min-confidence does not hide one that does.
+    assert s.min_confidence_for("tests/t.py") == 1.0
+    assert s.min_confidence_for("src/a.py") == 0.0
+
+
 def test_pyproject(tmp_path: Path) -> None:
     s = load(tmp_path, '[tool.commitgate]\nfail-on = "low"\n', "pyproject.toml")
     assert s.fail_on is Severity.LOW
@@ -112,6 +132,13 @@ def test_profile_layers(tmp_path: Path) -> None:
             "commitgate.toml [review]: unknown key 'modl' (did you mean 'model'?)",
         ),
         ("review = 1", "[review] must be a table"),
+        ("min-confidence = 1.5", "'min-confidence' must be at most 1 (got a number 1.5)"),
+        ("min-confidence = -0.1", "'min-confidence' must be at least 0"),
+        ('min-confidence = "high"', "'min-confidence' must be a number"),
+        (
+            "[[overrides]]\npaths = ['a']\nmin-confidence = 2",
+            "[[overrides]] #1: 'min-confidence' must be at most 1",
+        ),
         ("fail-on = ", "commitgate.toml: invalid TOML: "),
     ],
 )

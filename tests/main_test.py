@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 from commitgate.main import main
 from tests.conftest import GitRepo
-from tests.fake_gateway import FakeGateway, Status, marker_reviewer
+from tests.fake_gateway import FakeGateway, ReviewInput, Status, marker_reviewer
 
 
 @pytest.fixture
@@ -200,3 +201,46 @@ def test_not_a_repository_via_subprocess(tmp_path: object, monkeypatch: pytest.M
         "commitgate: error: not inside a git repository: run commitgate from a git working tree\n"
     )
     assert proc.stdout == ""
+
+
+def test_suppressed_finding_is_counted_and_does_not_block(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("app.py", "def f(x):\n    return x\n")
+    repo.stage()
+    repo.commit()
+    repo.write(
+        "app.py",
+        "def f(x):\n"
+        "    # commitgate: ignore[other] -- checked by the caller\n"
+        "    y = x + 1  # BUG:high\n"
+        "    z = y  # BUG:critical  commitgate: ignore\n"  # not at the start of a comment
+        "    return z  # BUG:medium  # commitgate: ignore\n",
+    )
+    repo.stage()
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert "app.py:3" not in out and "app.py:5" not in out
+    assert "app.py:4: critical: planted critical bug" in out
+    assert "findings: 1 critical; 2 suppressed by comments" in out
+    doc = json.loads(run(capsys, "--format", "json")[1])
+    assert doc["suppressed"] == 2 and [f["line"] for f in doc["findings"]] == [4]
+
+
+def test_unsure_findings_do_not_block(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def unsure(review_input: ReviewInput) -> dict[str, Any]:
+        answer = marker_reviewer(review_input)
+        for finding in answer["findings"]:
+            finding["confidence"] = 0.2
+        return answer
+
+    env.reviewer = unsure
+    stage_bug(repo, "critical")
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert "(does not block: confidence 0.2 below min-confidence 0.5)" in out
+    assert "findings: 1 critical (0 blocking)" in out
+    repo.write("commitgate.toml", "min-confidence = 0.1\n")
+    assert run(capsys)[0] == 1

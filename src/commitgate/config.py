@@ -30,6 +30,7 @@ class Key(NamedTuple):
     doc: str
     choices: tuple[str, ...] = ()
     minimum: float = 0
+    maximum: float = float("inf")
 
 
 KEYS: dict[str, Key] = {
@@ -134,10 +135,24 @@ KEYS: dict[str, Key] = {
     "ca-bundle": Key(
         "str", "", "a CA bundle file to verify the server with, instead of the system's"
     ),
+    # Confidence threshold and baseline (issue 5).
+    "min-confidence": Key(
+        "number",
+        0.5,
+        "a finding the model is less sure of than this (0 to 1) is reported but never "
+        "blocks; a finding without a confidence counts as sure",
+        maximum=1,
+    ),
+    "baseline": Key(
+        "str",
+        ".commitgate-baseline.json",
+        "the file of accepted findings that `commitgate baseline` writes, relative to the "
+        'repository root; findings listed there never block ("" for none)',
+    ),
 }
 
 # Keys an `[[overrides]]` entry may set besides `paths`.
-OVERRIDE_KEYS = ("fail-on", "max-findings")
+OVERRIDE_KEYS = ("fail-on", "max-findings", "min-confidence")
 
 # Tables that configure one hook profile each (see profiles.py).
 PROFILES = ("review", "security", "tests", "push", "commit-msg")
@@ -150,6 +165,7 @@ class Override(NamedTuple):
     sets_fail_on: bool
     fail_on: Severity | None  # None: never
     max_findings: Mapping[Severity, int] | None
+    min_confidence: float | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,6 +201,9 @@ class Settings:
     retries: int
     allow_http: bool
     ca_bundle: str
+    # Confidence threshold and baseline (issue 5).
+    min_confidence: float
+    baseline: str
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
 
@@ -210,6 +229,14 @@ class Settings:
             if o.max_findings is not None and matcher(o.paths)(path):
                 return o.max_findings
         return self.max_findings
+
+    def min_confidence_for(self, path: str) -> float:
+        from commitgate.glob import matcher
+
+        for o in reversed(self.overrides):
+            if o.min_confidence is not None and matcher(o.paths)(path):
+                return o.min_confidence
+        return self.min_confidence
 
 
 def _load_toml(path: str) -> dict[str, Any]:
@@ -326,6 +353,8 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
             raise bad("an integer" if kind == "int" else "a number")
         if value < spec.minimum:
             raise bad(f"at least {spec.minimum:g}")
+        if value > spec.maximum:
+            raise bad(f"at most {spec.maximum:g}")
         return float(value) if kind == "number" else value
     if kind == "choice":
         if value not in spec.choices:
@@ -397,12 +426,16 @@ def _overrides(value: Any, where: str) -> tuple[Override, ...]:
                 raise ConfigError(f"{at}: unknown key {key!r}{_did_you_mean(key, allowed)}")
         fail_on = entry.get("fail-on")
         counts = entry.get("max-findings")
+        confidence = entry.get("min-confidence")
         out.append(
             Override(
                 tuple(paths),
                 "fail-on" in entry,
                 None if fail_on is None else _threshold(fail_on, at, "fail-on"),
                 None if counts is None else _counts(counts, at, "max-findings"),
+                None
+                if confidence is None
+                else _check(KEYS["min-confidence"], confidence, at, "min-confidence"),
             )
         )
     return tuple(out)

@@ -19,11 +19,13 @@ class Decision(NamedTuple):
 def decide(findings: Sequence[Finding], settings: Settings) -> tuple[list[Finding], Decision]:
     """Mark the findings that block, and say whether the commit is blocked.
 
-    A finding blocks when nothing holds it back (see Finding.held) and its
-    severity reaches the `fail-on` of its path; findings below `fail-on` still
-    block together when a severity has more of them than `max-findings` allows.
+    A finding blocks when nothing holds it back (see Finding.held: here, a
+    confidence below `min-confidence`) and its severity reaches the `fail-on`
+    of its path; findings below `fail-on` still block together when a
+    severity has more of them than `max-findings` allows.
     """
-    marked = [f.replace(blocking=not f.held and _reaches(f, settings)) for f in findings]
+    marked = [_hold_unsure(f, settings) for f in findings]
+    marked = [f.replace(blocking=not f.held and _reaches(f, settings)) for f in marked]
     reasons: list[str] = []
     by_severity: Counter[Severity] = Counter(f.severity for f in marked if f.blocking)
     for sev in sorted(by_severity, reverse=True):
@@ -61,3 +63,15 @@ def decide(findings: Sequence[Finding], settings: Settings) -> tuple[list[Findin
 def _reaches(f: Finding, settings: Settings) -> bool:
     threshold = settings.fail_on_for(f.path)
     return threshold is not None and f.severity >= threshold
+
+
+def _hold_unsure(f: Finding, settings: Settings) -> Finding:
+    # No confidence counts as sure: an answer with only the required fields
+    # is valid, and a threshold that let every such answer through would
+    # quietly turn the gate off for servers that never send one.
+    if f.held or f.confidence is None:
+        return f
+    least = settings.min_confidence_for(f.path)
+    if f.confidence >= least:
+        return f
+    return f.replace(held=f"confidence {f.confidence:g} below min-confidence {least:g}")

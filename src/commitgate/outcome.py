@@ -36,6 +36,7 @@ class Outcome:
     cached_units: int = 0  # ...and how many of them had a verdict in the cache
     dry_run: bool = False
     elapsed: float = 0.0
+    suppressed: int = 0  # findings removed by `commitgate: ignore` comments
 
     @property
     def reviewed(self) -> bool:

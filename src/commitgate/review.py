@@ -4,11 +4,12 @@ of its own; this one only wires them together."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import ask, cache, git, plan, profiles, prompt, testmap, verify
+from commitgate import ask, baseline, cache, git, plan, profiles, prompt, suppress, testmap, verify
 from commitgate.change import Change, ChangedFile, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, Finding, merge_duplicates
@@ -40,7 +41,10 @@ def review(
     dry_run: bool = False,
     use_cache: bool = True,
     transport: httpx.BaseTransport | None = None,
+    accepted: frozenset[str] | None = None,
 ) -> Outcome:
+    """`accepted`: the fingerprints of findings that never block; by default,
+    those of the baseline file."""
     change = git.collect(
         repo,
         target.paths,
@@ -58,6 +62,7 @@ def review(
         use_cache=use_cache,
         no_tail=target.more_calls_follow,
         transport=transport,
+        accepted=accepted,
     )
 
 
@@ -72,6 +77,7 @@ def review_change(
     use_cache: bool = True,
     no_tail: bool = False,
     transport: httpx.BaseTransport | None = None,
+    accepted: frozenset[str] | None = None,
 ) -> Outcome:
     """Review a change already collected; findings may cite only the files
     in `citable` (default: all of the change)."""
@@ -93,6 +99,9 @@ def review_change(
     )
     if not units:
         return outcome
+    if accepted is None:
+        # Read before anything is sent: a broken baseline costs no tokens.
+        accepted = baseline.accepted(repo.root, settings)
 
     from commitgate.progress import Progress
 
@@ -123,7 +132,11 @@ def review_change(
             # A missing key is a setup problem, not a network hiccup: letting
             # every commit through with a warning would only hide it.
             outcome.on_error = "fail"
-        findings, decision = decide(findings, settings)
+        # Read from the files as they are, not from what was sent (see suppress.py).
+        kept = suppress.apply(findings, change.files)
+        outcome.suppressed = kept.removed
+        outcome.notes += kept.notes
+        findings, decision = decide(baseline.hold(kept.findings, accepted), settings)
         if settings.verify and verify.candidates(findings, settings.verify_model):
             verified = verify.second_opinion(
                 findings,
@@ -186,11 +199,16 @@ def _open_cache(settings: Settings, repo: git.Repo, outcome: Outcome) -> cache.C
 
 def _select(change: Change, settings: Settings) -> Change:
     """Leave out what the configuration keeps out of this review, saying so."""
+    # The baseline is the tool's own data: reviewing it would cost tokens,
+    # and its titles of accepted problems invite findings about them.
+    own = os.path.normpath(settings.baseline).replace(os.sep, "/") if settings.baseline else None
     excluded = matcher(settings.exclude)
     outside = matcher(settings.paths) if settings.paths else None
     keep, gone = [], []
     for f in change.files:
-        if excluded(f.path):
+        if f.path == own:
+            gone.append(NotReviewed(f.path, "the commitgate baseline"))
+        elif excluded(f.path):
             gone.append(NotReviewed(f.path, "excluded by configuration"))
         elif outside is not None and not outside(f.path):
             gone.append(NotReviewed(f.path, f"outside the paths of [{settings.profile}]"))

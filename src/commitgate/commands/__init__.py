@@ -11,6 +11,10 @@ from __future__ import annotations
 # name -> (module, one-line description)
 COMMANDS: dict[str, tuple[str, str]] = {
     "cache": ("commitgate.commands.cache", "info | clear: the review cache"),
+    "baseline": (
+        "commitgate.commands.baseline",
+        "accept the findings of all tracked files: later runs block only on new ones",
+    ),
 }
 
 # Commands that pre-commit itself runs as a hook's entry.

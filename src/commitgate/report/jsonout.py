@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from commitgate.baseline import IN_BASELINE
 from commitgate.config import Settings
 from commitgate.outcome import Outcome
 from commitgate.plan import estimate_tokens
@@ -36,6 +37,8 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         "findings": [f.to_json() for f in outcome.findings],
         "dismissed": [f.to_json() for f in outcome.dismissed],
         "dropped": dict(sorted(outcome.dropped.items())),
+        "suppressed": outcome.suppressed,
+        "baselined": sum(f.held == IN_BASELINE for f in outcome.findings),
         "usage": {
             "input_tokens": u.input_tokens,
             "cached_input_tokens": u.cached_tokens,

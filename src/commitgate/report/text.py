@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
+from commitgate.baseline import IN_BASELINE
 from commitgate.config import Settings
 from commitgate.outcome import Outcome
 from commitgate.plan import estimate_tokens
@@ -25,6 +26,8 @@ def render(outcome: Outcome, settings: Settings) -> str:
     if outcome.dry_run:
         return _dry_run(outcome, settings)
     for f in outcome.findings:
+        if f.held == IN_BASELINE:
+            continue  # accepted before: counted in the summary, listed in JSON
         out.append(f"{f.path}:{f.line}: {f.severity.label}: {f.title}")
         out.append(_indent(f.message))
         if f.suggestion:
@@ -85,13 +88,18 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
         shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
         more = len(outcome.not_reviewed) - 10
         lines.append(f"  not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
-    if outcome.findings or outcome.dropped:
-        counts = Counter(f.severity for f in outcome.findings)
+    if outcome.findings or outcome.dropped or outcome.suppressed:
+        new = [f for f in outcome.findings if f.held != IN_BASELINE]
+        counts = Counter(f.severity for f in new)
         parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
         text = f"  findings: {', '.join(parts) or 'none'}"
-        blocking = sum(f.blocking for f in outcome.findings)
-        if outcome.findings and blocking != len(outcome.findings):
+        blocking = sum(f.blocking for f in new)
+        if new and blocking != len(new):
             text += f" ({blocking} blocking)"
+        if len(new) != len(outcome.findings):
+            text += f"; {len(outcome.findings) - len(new)} in the baseline (not shown)"
+        if outcome.suppressed:
+            text += f"; {outcome.suppressed} suppressed by comments"
         if outcome.dropped:
             why = ", ".join(f"{n} {reason}" for reason, n in sorted(outcome.dropped.items()))
             text += f"; dropped {sum(outcome.dropped.values())}: {why}"
