@@ -5,9 +5,11 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar, Union
+from typing import TYPE_CHECKING, TypeVar, Union
 
-from commitgate.client import Deadline
+if TYPE_CHECKING:
+    # Only a type here: importing the client would load httpx on runs that send nothing.
+    from commitgate.client import Deadline
 
 T = TypeVar("T")
 R = TypeVar("R")
