@@ -124,8 +124,10 @@ def test_high_finding_refuses_the_commit_and_low_lets_it_through(
     assert repo.git("rev-parse", "HEAD") != head
     # The base commit's new file, then the two staged changes, with new-file
     # line numbers and the removed line shown without one.
-    inputs = [(r.json or {}).get("input", "") for r in gateway.requests]
+    inputs = [(r.json or {}).get("input", "") for r in gateway.requests if r.method == "POST"]
     assert len(inputs) == 3
+    # Pricing the first review fetched the price list; the others reused it.
+    assert [r.path for r in gateway.requests if r.method == "GET"] == ["/v1/models"]
     assert '### FILE "app.py" (added)\n1+def f(x):' in inputs[0]
     assert all("2+    y = x" in i and "\n-    return x\n" in i for i in inputs[1:])
 

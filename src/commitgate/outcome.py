@@ -6,6 +6,7 @@ import dataclasses
 from collections import Counter
 
 from commitgate.change import NotReviewed
+from commitgate.cost import Cost
 from commitgate.findings import Finding
 from commitgate.gate import Decision
 from commitgate.plan import Batch
@@ -33,6 +34,9 @@ class Outcome:
     batches: list[Batch] = dataclasses.field(default_factory=list)
     dry_run: bool = False
     elapsed: float = 0.0
+    # What the requests cost (for a dry run: what sending would cost, input only).
+    cost: Cost | None = None
+    root: str = ""  # the repository's working tree, which paths are relative to
 
     @property
     def reviewed(self) -> bool:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import dispatch, git, plan, prompt
+from commitgate import cost, dispatch, git, plan, prompt
 from commitgate.change import Change, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
@@ -78,8 +78,12 @@ def review(
         on_error=_policy(settings, env),
         batches=batches,
         dry_run=dry_run,
+        root=repo.root,
     )
     if dry_run or not batches:
+        if batches:
+            tokens = sum(b.request_tokens for b in batches)
+            outcome.cost = cost.of_input(tokens, settings, repo.common_dir)
         return outcome
 
     from commitgate.client import NO_CREDENTIAL, find_credential
@@ -147,6 +151,7 @@ def review(
     outcome.findings, outcome.decision = decide(merge_duplicates(findings, dropped), settings)
     outcome.dropped = dropped
     outcome.elapsed = time.monotonic() - started
+    outcome.cost = cost.of_run(outcome.usage, settings, repo.common_dir)
     return outcome
 
 
