@@ -9,7 +9,12 @@ named `init` at the root of a repository must not start `commitgate init`.
 from __future__ import annotations
 
 # name -> (module, one-line description)
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": (
+        "commitgate.commands.init",
+        "write a commented commitgate.toml; show the pre-commit config",
+    ),
+}
 
 # Commands that pre-commit itself runs as a hook's entry.
 HOOK_COMMANDS: frozenset[str] = frozenset()

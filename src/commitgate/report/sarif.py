@@ -16,7 +16,7 @@ import pathlib
 from typing import Any
 from urllib.parse import quote
 
-from commitgate import __version__
+from commitgate import HOME_PAGE, __version__
 from commitgate.config import Settings
 from commitgate.findings import Finding
 from commitgate.outcome import Outcome
@@ -24,7 +24,7 @@ from commitgate.prompt import CATEGORIES
 from commitgate.severity import Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/commitgate/commitgate"
+INFORMATION_URI = HOME_PAGE
 SRCROOT = "%SRCROOT%"
 RULE_IDS = {category: f"commitgate/{category}" for category in CATEGORIES}
 FINGERPRINT = "commitgate/v1"
