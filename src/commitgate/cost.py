@@ -144,20 +144,17 @@ def _fetch(base_url: str, ca_bundle: str) -> dict[str, Price] | None:
     verify: Any = (ca_bundle or True) if base_url.startswith("https:") else False
     try:
         # No credential: the list is public, and a key has no business here.
-        with (
-            httpx.Client(
-                timeout=FETCH_TIMEOUT / 2, verify=verify, follow_redirects=False
-            ) as client,
-            client.stream("GET", f"{base_url}/models", headers={"accept": "application/json"}) as r,
-        ):
-            if r.status_code != 200:
-                return None
+        with httpx.Client(timeout=FETCH_TIMEOUT / 2, verify=verify) as client:
             body = bytearray()
-            for chunk in r.iter_bytes():
-                body += chunk
-                # httpx's timeouts are per read: a slow trickle needs this.
-                if len(body) > MAX_LIST_BYTES or time.monotonic() > deadline:
+            headers = {"accept": "application/json"}
+            with client.stream("GET", f"{base_url}/models", headers=headers) as r:
+                if r.status_code != 200:
                     return None
+                for chunk in r.iter_bytes():
+                    body += chunk
+                    # httpx's timeouts are per read: a slow trickle needs this.
+                    if len(body) > MAX_LIST_BYTES or time.monotonic() > deadline:
+                        return None
         return parse_models(json.loads(bytes(body)))
     except (httpx.HTTPError, OSError, ValueError, RecursionError):
         return None
