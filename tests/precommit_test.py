@@ -144,3 +144,25 @@ def test_all_files_reviews_whole_files(hooked: GitRepo, gateway: FakeGateway) ->
     assert "whole files" in proc.stdout
     sent = "".join((r.json or {}).get("input", "") for r in gateway.requests)
     assert '### FILE "b.py" (whole file)' in sent
+
+
+def test_github_actions_through_pre_commit(
+    hooked: GitRepo, gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = hooked
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("app.py", "def f(x):\n    return x / 0  # BUG:high\n")
+    repo.stage()
+    subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "x"], cwd=repo.path, check=True)
+    summary = repo.path.parent / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    proc = pre_commit(repo, "run", "commitgate", "--from-ref", base, "--to-ref", "HEAD")
+    assert proc.returncode == 1
+    # pre-commit passes the hook's lines through whole, where the runner reads them.
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("app.py:2: high: planted high bug") for line in lines)
+    [annotation] = [line for line in lines if line.startswith("::")]
+    assert annotation.startswith("::error file=app.py,line=2,endLine=2,title=commitgate%3A high")
+    assert "| high | **yes** | app.py:2 |" in summary.read_text()
