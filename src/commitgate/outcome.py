@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from commitgate.change import NotReviewed
-from commitgate.cost import Cost
 from commitgate.findings import Finding
 from commitgate.gate import Decision
 from commitgate.plan import Batch
 from commitgate.wire import Usage
+
+if TYPE_CHECKING:
+    from commitgate.cost import Cost
 
 PASSED, BLOCKED, UNAVAILABLE = 0, 1, 3
 

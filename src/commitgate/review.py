@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import cost, dispatch, git, plan, prompt
+from commitgate import dispatch, git, plan, prompt
 from commitgate.change import Change, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
@@ -82,6 +82,8 @@ def review(
     )
     if dry_run or not batches:
         if batches:
+            from commitgate import cost
+
             tokens = sum(b.request_tokens for b in batches)
             outcome.cost = cost.of_input(tokens, settings, repo.common_dir)
         return outcome
@@ -151,6 +153,8 @@ def review(
     outcome.findings, outcome.decision = decide(merge_duplicates(findings, dropped), settings)
     outcome.dropped = dropped
     outcome.elapsed = time.monotonic() - started
+    from commitgate import cost
+
     outcome.cost = cost.of_run(outcome.usage, settings, repo.common_dir)
     return outcome
 
