@@ -39,16 +39,16 @@ def test_rerun_is_answered_from_the_cache(
     repo.write("b.py", "y = 2\n")
     repo.stage()
     code, first = run_json(capsys)
-    assert code == 1 and len(env.requests) == 2  # the review, and the second opinion
+    assert code == 1 and len(env.posts) == 2  # the review, and the second opinion
     code, again = run_json(capsys)
-    assert code == 1 and len(env.requests) == 2  # nothing sent: both came from the cache
+    assert code == 1 and len(env.posts) == 2  # nothing sent: both came from the cache
     assert again["findings"] == [dict(f, cached=True) for f in first["findings"]]
     assert again["cache"] == {"units": 2, "cached": 2}
     assert main([]) == 1
     assert "(all from the cache)" in capsys.readouterr().out
     # --no-cache asks again.
     assert main(["--no-cache"]) == 1
-    assert len(env.requests) == 4
+    assert len(env.posts) == 4
 
 
 def test_only_changed_content_is_sent_again(
@@ -62,7 +62,7 @@ def test_only_changed_content_is_sent_again(
     repo.stage()
     code, doc = run_json(capsys)
     assert code == 0
-    [last] = env.requests[1:]
+    [last] = env.posts[1:]
     body = (last.json or {})["input"]
     assert '"b.py"' in body and '"a.py"' not in body
     assert doc["cache"] == {"units": 2, "cached": 1}
@@ -81,7 +81,7 @@ def test_cache_key_depends_on_model_and_effort(
     run_json(capsys)
     repo.write("commitgate.toml", 'reasoning-effort = "high"\n')
     run_json(capsys)
-    assert len(env.requests) == 3
+    assert len(env.posts) == 3
 
 
 def test_failed_answers_are_not_cached(
@@ -95,7 +95,7 @@ def test_failed_answers_are_not_cached(
     env.faults.extend([Answer("garbage"), Answer("garbage")])
     assert run_json(capsys)[0] == 3
     assert run_json(capsys)[0] == 0
-    assert len(env.requests) == 3
+    assert len(env.posts) == 3
 
 
 def test_findings_of_a_split_file_are_attributed_to_its_parts(
@@ -109,7 +109,7 @@ def test_findings_of_a_split_file_are_attributed_to_its_parts(
     repo.stage()
     code, doc = run_json(capsys)
     assert code == 1
-    assert len(env.requests) > 3
+    assert len(env.posts) > 3
     assert [(f["line"], f["severity"]) for f in doc["findings"]] == [
         (100, "high"),
         (1100, "medium"),
@@ -134,7 +134,7 @@ def test_run_token_budget(
     repo.stage()
     code, doc = run_json(capsys)
     assert code == 3
-    assert 1 <= len(env.requests) < 8
+    assert 1 <= len(env.posts) < 8
     assert any("max-run-tokens = 6,000" in n for n in doc["notes"])
     assert doc["usage"]["input_tokens"] + doc["usage"]["output_tokens"] <= 6000
     reasons = {nr["reason"] for nr in doc["not_reviewed"]}
@@ -186,9 +186,9 @@ def test_two_runs_at_once_share_the_cache_safely(
     db = sqlite3.connect(repo.path / ".git" / "commitgate" / cache.FILE_NAME)
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     db.close()
-    sent = len(env.requests)
+    sent = len(env.posts)
     assert main([]) == 0
-    assert len(env.requests) == sent  # everything was cached by one of them
+    assert len(env.posts) == sent  # everything was cached by one of them
 
 
 def test_progress_draws_and_clears() -> None:

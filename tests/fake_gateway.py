@@ -584,6 +584,12 @@ class FakeGateway:
         """``http://127.0.0.1:PORT/v1``: what a client uses as its base URL."""
         return self.root_url + "/v1"
 
+    @property
+    def posts(self) -> list[RecordedRequest]:
+        """The model requests (POST), without the price list's GETs."""
+        with self._lock:
+            return [r for r in self.requests if r.method == "POST"]
+
     # -- internals used by the handler
 
     def _record(self, request: RecordedRequest) -> None:

@@ -83,14 +83,16 @@ def test_json(repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str
     assert doc["not_reviewed"] == []
 
 
-def test_output_file(
-    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str], tmp_path: object
+def test_output_file_and_text_on_stdout(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
 ) -> None:
     stage_bug(repo, "low")
     target = repo.path.parent / "report.json"
     code, out, _ = run(capsys, "--format", "json", "--output", str(target))
-    assert code == 0 and out == ""
+    assert code == 0
     assert json.loads(target.read_text())["status"] == "passed"
+    # One run: the file for programs, the text for the person watching.
+    assert out.startswith("app.py:2: low: planted low bug\n") and "commitgate: passed" in out
 
 
 def test_no_credentials(
@@ -105,7 +107,7 @@ def test_no_credentials(
     assert code == 3
     assert "AI_GATEWAY_API_KEY" in out and "VERCEL_OIDC_TOKEN" in out
     assert "NOT reviewed" in out
-    assert gateway.requests == []
+    assert gateway.posts == []
 
 
 def test_dry_run_sends_nothing(
@@ -116,7 +118,7 @@ def test_dry_run_sends_nothing(
     repo.stage()
     code, out, _ = run(capsys, "--dry-run")
     assert code == 0
-    assert env.requests == []
+    assert env.posts == []
     assert "dry run, nothing sent" in out
     assert "app.py" in out and "logo.png: binary" in out
     assert "estimated input: ~" in out
@@ -130,7 +132,7 @@ def test_nothing_to_review(
     repo.commit()
     code, out, _ = run(capsys)
     assert (code, out) == (0, "commitgate: passed: nothing to review\n")
-    assert env.requests == []
+    assert env.posts == []
 
 
 def test_usage_errors(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -244,3 +246,166 @@ def test_unsure_findings_do_not_block(
     assert "findings: 1 critical (0 blocking)" in out
     repo.write("commitgate.toml", "min-confidence = 0.1\n")
     assert run(capsys)[0] == 1
+
+
+def test_sarif_to_a_file_and_text_to_stdout(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.openai_schema import sarif_validator
+
+    stage_bug(repo, "critical")
+    target = repo.path / "out dir" / "review.sarif"
+    target.parent.mkdir()
+    code, out, _ = run(capsys, "--format", "sarif", "--output", str(target))
+    assert code == 1
+    assert "app.py:2: critical: planted critical bug" in out and "BLOCKED" in out
+    doc = json.loads(target.read_text())
+    sarif_validator().validate(doc)
+    [result] = doc["runs"][0]["results"]
+    assert result["level"] == "error" and result["ruleId"].startswith("commitgate/")
+    assert doc["runs"][0]["invocations"][0]["exitCode"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "markdown"])
+def test_each_format_to_stdout(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    stage_bug(repo, "high")
+    code, out, _ = run(capsys, "--format", fmt)
+    assert code == 1
+    assert "commitgate: BLOCKED" not in out  # only the chosen format
+    first = {"sarif": "{", "github": "::error file=app.py,line=2,", "markdown": "### commitgate"}
+    assert out.startswith(first[fmt])
+
+
+def test_output_to_a_folder_that_does_not_exist(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_bug(repo, "low")
+    code, out, err = run(capsys, "--format", "sarif", "--output", "no/such/dir/x.sarif")
+    assert code == 2 and "commitgate: passed" in out
+    assert err == "commitgate: error: --output no/such/dir/x.sarif: No such file or directory\n"
+
+
+@pytest.fixture
+def actions(env: FakeGateway, monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> FakeGateway:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("CI", "true")
+    return env
+
+
+def test_github_actions_annotations_and_summary_besides_the_text(
+    repo: GitRepo,
+    actions: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summary = repo.path.parent / "step_summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    stage_bug(repo, "high")
+    code, out, _ = run(capsys)
+    assert code == 1
+    text, annotations = out.split("::error ", 1)
+    assert text.startswith("app.py:2: high: planted high bug") and "BLOCKED" in text
+    assert annotations.startswith(
+        "file=app.py,line=2,endLine=2,title=commitgate%3A high%3A planted high bug::"
+    )
+    assert summary.read_text().startswith("### commitgate: blocked\n")
+    assert "| high | **yes** | app.py:2 |" in summary.read_text()
+
+
+def test_github_actions_never_corrupts_a_machine_format(
+    repo: GitRepo,
+    actions: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    summary = repo.path.parent / "step_summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    stage_bug(repo, "high")
+    out = run(capsys, "--format", "json")[1]
+    assert json.loads(out)["status"] == "blocked"
+    assert summary.exists()
+    out = run(capsys, "--format", "github")[1]
+    assert out.count("::error ") == 1  # not twice
+
+
+def test_github_actions_summary_that_cannot_be_written(
+    repo: GitRepo,
+    actions: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(repo.path / "no" / "such" / "file"))
+    stage_bug(repo, "low")
+    code, out, err = run(capsys)
+    assert code == 0 and "::notice file=app.py" in out
+    assert "commitgate: warning: could not write the step summary" in err
+
+
+def test_github_actions_not_reviewed(
+    repo: GitRepo, actions: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    actions.faults.append(Status(402, message="budget exceeded"))
+    stage_bug(repo, "high")
+    code, out, _ = run(capsys)
+    assert code == 3
+    assert "::error title=commitgate%3A the change was NOT reviewed::" in out
+
+
+def test_colour_only_when_asked_or_on_a_terminal(
+    repo: GitRepo,
+    env: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stage_bug(repo, "high")
+    assert "\033[" not in run(capsys)[1]  # captured: not a terminal
+    monkeypatch.setenv("PRE_COMMIT_COLOR", "always")
+    target = repo.path.parent / "report.txt"
+    out = run(capsys, "--output", str(target))[1]
+    assert "app.py:2: \033[31mhigh\033[m: planted high bug" in out
+    assert "\033[1;31mcommitgate: BLOCKED" in out
+    assert "\033[" not in target.read_text()  # a file never gets colour
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in run(capsys)[1]
+
+
+@pytest.mark.parametrize("where", ["usage", "providerMetadata"])
+def test_the_gateway_cost_is_reported_as_is(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    if where == "usage":
+        env.usage_cost = 0.0123
+    else:
+        env.provider_metadata_cost = "0.0123"
+    stage_bug(repo, "low")
+    out = run(capsys)[1]
+    assert out.rstrip().endswith(", $0.0123")
+    doc = json.loads(run(capsys, "--format", "json", "--no-cache")[1])
+    assert doc["usage"]["cost_usd"] == 0.0123
+    assert (doc["usage"]["cost_estimated"], doc["usage"]["cost_source"]) == (False, "gateway")
+    assert [r.path for r in env.requests if r.method == "GET"] == []  # no need for prices
+
+
+def test_an_estimated_cost_says_so(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_bug(repo, "low")
+    out = run(capsys)[1]
+    assert out.rstrip().endswith(" est.") and ", ~$0.0" in out
+    doc = json.loads(run(capsys, "--format", "json", "--no-cache")[1])
+    assert doc["usage"]["cost_estimated"] is True and doc["usage"]["cost_source"] == "models"
+    assert doc["usage"]["cost_usd"] > 0
+    assert [r.path for r in env.requests if r.method == "GET"] == ["/v1/models"]
+
+
+def test_dry_run_estimates_the_input_cost(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage_bug(repo, "high")
+    out = run(capsys, "--dry-run")[1]
+    assert "~$0.0" in out and " est. (input only)" in out
+    doc = json.loads(run(capsys, "--dry-run", "--format", "json")[1])
+    assert doc["estimated_input_cost_usd"] > 0 and doc["usage"]["cost_usd"] is None
+    assert env.posts == []

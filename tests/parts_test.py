@@ -28,17 +28,17 @@ def test_calls_together_cost_no_more_than_one(hooked: GitRepo, gateway: FakeGate
     assert calls >= 2, proc.stdout[-2000:]  # pre-commit did split the list
     assert proc.returncode == 1
     assert f"{DIR}/module_02345.py:1: high" in proc.stdout
-    split_requests = len(gateway.requests)
+    split_requests = len(gateway.posts)
 
     gateway.requests.clear()
     assert main(["--all-files", "--no-cache", "--format", "json"]) == 1
-    one_call_requests = len(gateway.requests)
+    one_call_requests = len(gateway.posts)
     assert split_requests <= one_call_requests
 
     # And a second run is answered from the cache: no request at all.
     gateway.requests.clear()
     assert pre_commit(repo, "run", "--all-files").returncode == 1
-    assert gateway.requests == []
+    assert gateway.posts == []
 
 
 def test_more_calls_follow() -> None:

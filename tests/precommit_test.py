@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from tests.conftest import GitRepo, pre_commit
 from tests.fake_gateway import FakeGateway
 
@@ -50,6 +52,8 @@ def test_high_finding_refuses_the_commit_and_low_lets_it_through(
         if (r.json or {}).get("model") == "openai/gpt-5.1-codex-mini"
     ]
     assert len(inputs) == 3
+    # Pricing the first review fetched the price list; the others reused it.
+    assert [r.path for r in gateway.requests if r.method == "GET"] == ["/v1/models"]
     assert '### FILE "app.py" (added)\n1+def f(x):' in inputs[0]
     assert all("2+    y = x" in i and "\n-    return x\n" in i for i in inputs[1:])
 
@@ -66,3 +70,25 @@ def test_all_files_reviews_whole_files(hooked: GitRepo, gateway: FakeGateway) ->
     assert "whole files" in proc.stdout
     sent = "".join((r.json or {}).get("input", "") for r in gateway.requests)
     assert '### FILE "b.py" (whole file)' in sent
+
+
+def test_github_actions_through_pre_commit(
+    hooked: GitRepo, gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = hooked
+    base = repo.git("rev-parse", "HEAD").strip()
+    repo.write("app.py", "def f(x):\n    return x / 0  # BUG:high\n")
+    repo.stage()
+    subprocess.run(["git", "commit", "-q", "--no-verify", "-m", "x"], cwd=repo.path, check=True)
+    summary = repo.path.parent / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    proc = pre_commit(repo, "run", "commitgate", "--from-ref", base, "--to-ref", "HEAD")
+    assert proc.returncode == 1
+    # pre-commit passes the hook's lines through whole, where the runner reads them.
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("app.py:2: high: planted high bug") for line in lines)
+    [annotation] = [line for line in lines if line.startswith("::")]
+    assert annotation.startswith("::error file=app.py,line=2,endLine=2,title=commitgate%3A high")
+    assert "| high | **yes** | app.py:2 |" in summary.read_text()

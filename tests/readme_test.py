@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from commitgate import config
+from tests.conftest import GitRepo
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 CI = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
@@ -22,3 +25,68 @@ def test_ci_runs_the_readme_commands() -> None:
     test = next(b.strip() for b in blocks if "pytest" in b)
     assert setup in CI
     assert test in CI
+
+
+def _string_constants() -> list[str]:
+    """Every string literal of the package, f-strings' literal parts included."""
+    import ast
+
+    out = []
+    for path in (Path(__file__).resolve().parent.parent / "src" / "commitgate").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                out.append(node.value)
+    return out
+
+
+def _section(title: str) -> str:
+    start = README.index(f"\n## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end > 0 else len(README)]
+
+
+def test_troubleshooting_quotes_real_messages() -> None:
+    constants = _string_constants()
+    headings = re.findall(r"^### (.*)$", _section("Troubleshooting"), re.MULTILINE)
+    assert len(headings) >= 10
+    for heading in headings:
+        for message in re.findall(r"`([^`]+)`", heading):
+            if message.startswith("git diff failed"):
+                continue  # git's own words: see the next test
+            for piece in filter(None, (p.strip() for p in message.split("…"))):
+                assert any(piece in c for c in constants), f"{piece!r} is not a message"
+
+
+def test_troubleshooting_bad_revision_is_what_git_says(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from commitgate.main import main
+
+    repo.commit()
+    assert main(["--from-ref", "origin/main", "--to-ref", "HEAD"]) == 2
+    assert "git diff failed: bad revision 'origin/main...HEAD'" in capsys.readouterr().err
+    assert "### `git diff failed: bad revision …`" in README
+
+
+def test_the_workflow_and_ci_skip_are_valid_yaml() -> None:
+    import importlib
+
+    yaml = importlib.import_module("yaml")  # pre-commit's own dependency; no type stubs
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)]
+    [workflow] = [b for b in blocks if "jobs" in b]
+    steps = workflow["jobs"]["review"]["steps"]
+    uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
+    assert uses["actions/checkout"]["with"]["fetch-depth"] == 0
+    assert uses["actions/cache"]["with"]["path"].startswith(".git/commitgate")
+    assert uses["github/codeql-action/upload-sarif"]["with"]["sarif_file"] == "commitgate.sarif"
+    [review] = [s["run"] for s in steps if "run" in s and s["run"].startswith("commitgate ")]
+    assert "--from-ref origin/${{ github.base_ref }} --to-ref HEAD" in review
+    assert "--format sarif --output commitgate.sarif" in review
+    assert {"ci": {"skip": ["commitgate"]}} in blocks
+
+
+def test_every_format_is_documented() -> None:
+    from commitgate.main import FORMATS
+
+    text = _section("Use it")
+    assert all(f"`{fmt}`" in text for fmt in FORMATS)

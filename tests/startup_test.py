@@ -41,4 +41,4 @@ def test_what_each_run_loads(
     assert "httpx" not in loaded("--dry-run")
     assert "httpx" in loaded()  # a request was made...
     assert loaded() == {"sqlite3"}  # ...and the same change again is answered by the cache
-    assert len(gateway.requests) == 1
+    assert len(gateway.posts) == 1

@@ -43,7 +43,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, 
 
 
 def models(gw: FakeGateway) -> list[str]:
-    return [(r.json or {}).get("model", "") for r in gw.requests]
+    return [(r.json or {}).get("model", "") for r in gw.posts]
 
 
 def test_confirmed_finding_blocks(env: FakeGateway, capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,7 +53,7 @@ def test_confirmed_finding_blocks(env: FakeGateway, capsys: pytest.CaptureFixtur
     assert models(env) == [MINI, CODEX]
     [f] = doc["findings"]
     assert (f["model"], f["verified_by"], f["blocking"]) == (MINI, CODEX, True)
-    body = env.requests[1].json or {}
+    body = env.posts[1].json or {}
     assert body["reasoning"] == {"effort": "medium"}
     assert "### CANDIDATES" in body["input"] and '"line": 2' in body["input"]
     assert "2+    y = x / 0" in body["input"]  # with the code it cites
@@ -144,7 +144,7 @@ def test_second_opinions_are_cached(env: FakeGateway, capsys: pytest.CaptureFixt
     env.reviewer = verifier({"findings": []})
     assert run(capsys)[0] == 0
     code, doc = run(capsys)
-    assert code == 0 and len(env.requests) == 2 and len(doc["dismissed"]) == 1
+    assert code == 0 and len(env.posts) == 2 and len(doc["dismissed"]) == 1
 
 
 def test_verify_off(env: FakeGateway, capsys: pytest.CaptureFixture[str], repo: GitRepo) -> None:
@@ -181,7 +181,7 @@ def test_sensitive_paths_go_to_the_stronger_model_directly(
     assert by_path["app.py"]["verified_by"] == CODEX
     review_inputs = {
         (r.json or {})["model"]: (r.json or {})["input"]
-        for r in env.requests
+        for r in env.posts
         if "### CANDIDATES" not in (r.json or {})["input"]
     }
     assert '"app/auth/login.py"' in review_inputs[CODEX]

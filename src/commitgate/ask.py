@@ -32,6 +32,7 @@ class Asked(NamedTuple):
     verdicts: list[Verdict]
     sent: list[plan.Batch]  # the requests made (or, in a dry run, planned)
     notes: list[str]
+    models: list[str]  # the model of each request in `sent`
 
 
 def unit_key(unit: prompt.Unit, model: str, effort: str, instructions: str) -> str:
@@ -82,7 +83,12 @@ def ask(
         batch_models += [model] * len(packed)
     if dry_run or not batches:
         # A dry run shows what would be sent: only what the cache lacks.
-        return Asked([verdicts.get(u) or Verdict(u, [], models[u]) for u in units], batches, notes)
+        return Asked(
+            [verdicts.get(u) or Verdict(u, [], models[u]) for u in units],
+            batches,
+            notes,
+            batch_models,
+        )
 
     questions = [
         Question(
@@ -95,11 +101,13 @@ def ask(
         for batch, model in zip(batches, batch_models)
     ]
     sent: list[plan.Batch] = []
+    sent_models: list[str] = []
 
     def done(i: int, reply: Reply) -> None:
         batch, model = batches[i], batch_models[i]
         if reply.error is None:
             sent.append(batch)
+            sent_models.append(model)
             per_unit = _attribute(batch, reply.findings or [])
         else:
             per_unit = [[] for _ in batch.units]
@@ -118,7 +126,7 @@ def ask(
     session.run(questions, done)
     if progress is not None:
         progress.finish()
-    return Asked([verdicts[u] for u in units], sent, notes)
+    return Asked([verdicts[u] for u in units], sent, notes, sent_models)
 
 
 def context_room(settings: Settings, model: str, instructions: str) -> int:

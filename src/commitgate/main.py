@@ -8,11 +8,16 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from commitgate import __version__
 from commitgate.errors import CommitgateError, UsageError
 
-FORMATS = ("text", "json")
+if TYPE_CHECKING:
+    from commitgate.config import Settings
+    from commitgate.outcome import Outcome
+
+FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,8 +57,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="review the given files whole, even when they have staged changes",
     )
-    p.add_argument("--format", choices=FORMATS, default="text", help="report format")
-    p.add_argument("--output", metavar="FILE", help="write the report to FILE, not stdout")
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="report format (default: text)"
+    )
+    p.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the --format report to FILE; the text report still goes to stdout",
+    )
     p.add_argument(
         "--config",
         metavar="FILE",
@@ -165,15 +176,43 @@ def _review(argv: list[str]) -> int:
     )
     outcome.not_reviewed += not_found
 
+    _report(outcome, settings, args.format, args.output)
+    return outcome.exit_code
+
+
+def _report(outcome: Outcome, settings: Settings, fmt: str, output: str | None) -> None:
+    """The chosen format to stdout, or to `output` with the text report to
+    stdout. Under GitHub Actions, also annotations (when stdout carries text,
+    which they must not corrupt) and the step summary."""
+    from commitgate.color import use_color
     from commitgate.report import render
 
-    text = render(outcome, args.format, settings)
-    if args.output:
+    shown = "text" if output else fmt
+    sys.stdout.write(
+        render(
+            outcome, shown, settings, color=shown == "text" and use_color(sys.stdout, os.environ)
+        )
+    )
+    if output:
+        text = render(outcome, fmt, settings)
         try:
-            with open(args.output, "w", encoding="utf-8", errors="backslashreplace") as f:
+            with open(output, "w", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(text)
         except OSError as e:
-            raise UsageError(f"--output {args.output}: {e.strerror}") from None
-    else:
-        sys.stdout.write(text)
-    return outcome.exit_code
+            raise UsageError(f"--output {output}: {e.strerror}") from None
+    if os.environ.get("GITHUB_ACTIONS") != "true" or outcome.dry_run:
+        return
+    from commitgate.report import github
+
+    if shown == "text":
+        sys.stdout.write(github.render(outcome, settings))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            github.append_summary(outcome, settings, summary)
+        except OSError as e:
+            # The review is done and reported: a summary is not worth failing it.
+            print(
+                f"commitgate: warning: could not write the step summary {summary}: {e.strerror}",
+                file=sys.stderr,
+            )

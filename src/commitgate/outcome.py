@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from commitgate.change import NotReviewed
 from commitgate.findings import Finding
 from commitgate.gate import Decision
 from commitgate.plan import Batch
 from commitgate.wire import Usage
+
+if TYPE_CHECKING:
+    from commitgate.cost import Cost
 
 PASSED, BLOCKED, UNAVAILABLE = 0, 1, 3
 
@@ -37,6 +41,9 @@ class Outcome:
     dry_run: bool = False
     elapsed: float = 0.0
     suppressed: int = 0  # findings removed by `commitgate: ignore` comments
+    # What the requests cost (for a dry run: what sending would cost, input only).
+    cost: Cost | None = None
+    root: str = ""  # the repository's working tree, which paths are relative to
 
     @property
     def reviewed(self) -> bool:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from commitgate.prompt import Unit
+from commitgate.prompt import REVIEW_INSTRUCTIONS, Unit
 
 # Characters per token, on the low side for code (o200k gives ~3.5-4 on
 # source; line numbers and indentation push it down), so budgets hold.
@@ -34,6 +34,12 @@ def estimate_tokens(text: str) -> int:
 class Batch(NamedTuple):
     units: tuple[Unit, ...]
     tokens: int  # estimated tokens of the units' text
+
+    @property
+    def request_tokens(self) -> int:
+        """Estimated input tokens of the whole request: the units, the
+        instructions, the answer schema and the framing."""
+        return self.tokens + estimate_tokens(REVIEW_INSTRUCTIONS) + 300
 
 
 _TEST_AFFIX = re.compile(r"^(?:test_)|(?:_test|_spec|\.test|\.spec|Test|Tests)$")

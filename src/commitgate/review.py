@@ -96,6 +96,7 @@ def review_change(
         decision=Decision(False, ()),
         on_error=_policy(settings, env),
         dry_run=dry_run,
+        root=repo.root,
     )
     if not units:
         return outcome
@@ -124,6 +125,14 @@ def review_change(
         outcome.units = len(units)
         outcome.cached_units = sum(v.cached for v in asked.verdicts)
         if dry_run:
+            if asked.sent:
+                from commitgate import cost
+
+                outcome.cost = cost.of_input(
+                    [(m, b.request_tokens) for m, b in zip(asked.models, asked.sent)],
+                    settings,
+                    repo.common_dir,
+                )
             return outcome
         checker = Checker(change.files if citable is None else citable, settings.unchanged_lines)
         findings = merge_duplicates(_check(asked, checker, outcome), checker.dropped)
@@ -156,7 +165,11 @@ def review_change(
             store.close()
         outcome.usage = session.usage
         outcome.notes += session.notes
-        outcome.elapsed = time.monotonic() - started
+    if session.usage.requests:
+        from commitgate import cost
+
+        outcome.cost = cost.of_run(session.usage_by_model, settings, repo.common_dir)
+    outcome.elapsed = time.monotonic() - started
     return outcome
 
 

@@ -49,6 +49,7 @@ class Session:
         self.transport = transport
         self.deadline = Deadline(settings.deadline)
         self.usage = Usage()
+        self.usage_by_model: dict[str, Usage] = {}  # for pricing: models differ in price
         self.notes: list[str] = []
         self.no_credential = False
         self._client: ModelClient | None = None
@@ -118,6 +119,8 @@ class Session:
                 on_reply(i, Reply(None, Usage(), result.reason))
                 return
             self.usage += result.usage
+            model = questions[i].model
+            self.usage_by_model[model] = self.usage_by_model.get(model, Usage()) + result.usage
             self._budget.settle(questions[i], result.usage)
             on_reply(i, result)
 

@@ -27,6 +27,9 @@ class Usage(NamedTuple):
     reasoning_tokens: int = 0
     cost: float | None = None  # the gateway's own figure, USD, when it gave one
     requests: int = 0
+    # How many answers carried that figure: a sum over only some requests is
+    # not the run's cost.
+    priced: int = 0
 
     def __add__(self, other: object) -> Usage:
         if not isinstance(other, Usage):
@@ -43,6 +46,7 @@ class Usage(NamedTuple):
             self.reasoning_tokens + other.reasoning_tokens,
             cost,
             self.requests + other.requests,
+            self.priced + other.priced,
         )
 
 
@@ -119,13 +123,15 @@ def responses_usage(body: Mapping[str, Any]) -> Usage:
     u = body.get("usage")
     if not isinstance(u, Mapping):
         return Usage(requests=1)
+    cost = _cost(u, body)
     return Usage(
         _int(u, "input_tokens"),
         _int(u, "input_tokens_details", "cached_tokens"),
         _int(u, "output_tokens"),
         _int(u, "output_tokens_details", "reasoning_tokens"),
-        _cost(u, body),
+        cost,
         1,
+        int(cost is not None),
     )
 
 
@@ -219,12 +225,14 @@ def chat_usage(body: Mapping[str, Any]) -> Usage:
     u = body.get("usage")
     if not isinstance(u, Mapping):
         return Usage()
+    cost = _cost(u, body)
     return Usage(
         _int(u, "prompt_tokens"),
         _int(u, "prompt_tokens_details", "cached_tokens"),
         _int(u, "completion_tokens"),
         _int(u, "completion_tokens_details", "reasoning_tokens"),
-        _cost(u, body),
+        cost,
+        priced=int(cost is not None),
     )
 
 

@@ -88,7 +88,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def sent(gateway: FakeGateway) -> str:
-    return "\n".join(r.body.decode() for r in gateway.requests)
+    return "\n".join(r.body.decode() for r in gateway.posts)
 
 
 def test_only_new_findings_block_after_a_baseline(
@@ -120,11 +120,11 @@ def test_only_new_findings_block_after_a_baseline(
     # Committed, the file is not sent for review, and a refresh changes no byte.
     repo.stage()
     repo.commit()
-    before = len(env.requests)
+    before = len(env.posts)
     assert run(capsys, "baseline")[0] == 0
     assert (repo.path / BASELINE).read_bytes() == written
     assert BASELINE not in sent(env)
-    assert len(env.requests) == before  # the same content: answered from the cache
+    assert len(env.posts) == before  # the same content: answered from the cache
 
     code, out, _ = run(capsys, "--all-files")
     assert code == 0
@@ -242,7 +242,7 @@ def test_errors(repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[s
     assert err == (
         f"commitgate: error: {BASELINE}: findings[0]: 'fingerprint' must be a non-empty string\n"
     )
-    assert env.requests == []  # read before anything is sent
+    assert env.posts == []  # read before anything is sent
 
     # Writing a fresh one is how a broken baseline is repaired.
     code, out, err = run(capsys, "baseline")

@@ -15,6 +15,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commitgate.commands.baseline",
         "accept the findings of all tracked files: later runs block only on new ones",
     ),
+    "init": (
+        "commitgate.commands.init",
+        "write a commented commitgate.toml; show the pre-commit config",
+    ),
 }
 
 # Commands that pre-commit itself runs as a hook's entry.

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import importlib
+
 from commitgate.config import Settings
 from commitgate.outcome import Outcome
 
+# format -> the module that renders it
+FORMATS = {
+    "text": "commitgate.report.text",
+    "json": "commitgate.report.jsonout",
+    "sarif": "commitgate.report.sarif",
+    "github": "commitgate.report.github",
+    "markdown": "commitgate.report.markdown",
+}
 
-def render(outcome: Outcome, fmt: str, settings: Settings) -> str:
-    if fmt == "json":
-        from commitgate.report import jsonout
 
-        return jsonout.render(outcome, settings)
-    from commitgate.report import text
-
-    return text.render(outcome, settings)
+def render(outcome: Outcome, fmt: str, settings: Settings, color: bool = False) -> str:
+    module = importlib.import_module(FORMATS[fmt])
+    if fmt == "text":
+        text: str = module.render(outcome, settings, color=color)
+    else:
+        text = module.render(outcome, settings)
+    return text

@@ -8,14 +8,12 @@ from typing import Any
 from commitgate.baseline import IN_BASELINE
 from commitgate.config import Settings
 from commitgate.outcome import Outcome
-from commitgate.plan import estimate_tokens
-from commitgate.prompt import REVIEW_INSTRUCTIONS
 
 SCHEMA_VERSION = 1
 
 
 def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
-    u = outcome.usage
+    u, cost = outcome.usage, outcome.cost
     doc: dict[str, Any] = {
         "version": SCHEMA_VERSION,
         "status": outcome.status,
@@ -45,18 +43,21 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
             "output_tokens": u.output_tokens,
             "reasoning_tokens": u.reasoning_tokens,
             "requests": u.requests,
-            "cost_usd": u.cost,
+            # The gateway's figure, else an estimate from prices (see cost.py).
+            "cost_usd": None if cost is None or outcome.dry_run else cost.usd,
+            "cost_estimated": None if cost is None or outcome.dry_run else cost.estimated,
+            "cost_source": None if cost is None or outcome.dry_run else cost.source,
         },
         "cache": {"units": outcome.units, "cached": outcome.cached_units},
         "notes": outcome.notes,
         "elapsed_seconds": round(outcome.elapsed, 3),
     }
     if outcome.dry_run:
-        overhead = estimate_tokens(REVIEW_INSTRUCTIONS) + 300
         doc["requests"] = [
-            {"files": [unit.path for unit in b.units], "estimated_tokens": b.tokens + overhead}
+            {"files": [unit.path for unit in b.units], "estimated_tokens": b.request_tokens}
             for b in outcome.batches
         ]
+        doc["estimated_input_cost_usd"] = None if cost is None else cost.usd
     return doc
 
 

@@ -6,10 +6,9 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 from commitgate.baseline import IN_BASELINE
+from commitgate.color import BOLD_RED, GREEN, RED, SEVERITY, SUBTLE, YELLOW, paint
 from commitgate.config import Settings
 from commitgate.outcome import Outcome
-from commitgate.plan import estimate_tokens
-from commitgate.prompt import REVIEW_INSTRUCTIONS
 from commitgate.severity import Severity
 
 
@@ -21,31 +20,38 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
 
 
-def render(outcome: Outcome, settings: Settings) -> str:
+def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
     out: list[str] = []
     if outcome.dry_run:
         return _dry_run(outcome, settings)
     for f in outcome.findings:
         if f.held == IN_BASELINE:
             continue  # accepted before: counted in the summary, listed in JSON
-        out.append(f"{f.path}:{f.line}: {f.severity.label}: {f.title}")
+        severity = paint(f.severity.label, SEVERITY[f.severity], color)
+        out.append(f"{f.path}:{f.line}: {severity}: {f.title}")
         out.append(_indent(f.message))
         if f.suggestion:
             out.append(_indent(f"fix: {f.suggestion}"))
         if f.held:
-            out.append(_indent(f"(does not block: {f.held})"))
+            out.append(paint(_indent(f"(does not block: {f.held})"), SUBTLE, color))
         elif f.verified_by:
-            out.append(_indent(f"(confirmed by {f.verified_by})"))
+            out.append(paint(_indent(f"(confirmed by {f.verified_by})"), SUBTLE, color))
         out.append("")
     if outcome.dismissed:
         out.append(f"dismissed by the second opinion ({settings.verify_model}):")
-        out += [f"  {f.path}:{f.line}: {f.severity.label}: {f.title}" for f in outcome.dismissed]
+        for f in outcome.dismissed:
+            severity = paint(f.severity.label, SEVERITY[f.severity], color)
+            out.append(paint(f"  {f.path}:{f.line}: {severity}: {f.title}", SUBTLE, color))
         out.append("")
-    out.extend(_summary(outcome, settings))
+    head = headline(outcome, settings)
+    hue = {"blocked": BOLD_RED, "error": RED, "unreviewed": YELLOW}.get(outcome.status, GREEN)
+    out.append(paint(head[0], hue, color))
+    out += [f"  {line}" for line in head[1:] + facts(outcome)]
     return "\n".join(out) + "\n"
 
 
-def _headline(outcome: Outcome, settings: Settings) -> list[str]:
+def headline(outcome: Outcome, settings: Settings) -> list[str]:
+    """The verdict in one line, then why the change was not reviewed, if it was not."""
     status = outcome.status
     if status == "blocked":
         return [
@@ -58,10 +64,10 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
             if not outcome.files
             else "commitgate: the change was NOT fully reviewed"
         ]
-        lines += [f"  {why}" for why in outcome.failures]
+        lines += outcome.failures
         if status == "unreviewed":
             lines.append(
-                "  letting the commit through because on-error = warn "
+                "letting the commit through because on-error = warn "
                 '(set on-error = "fail" to block instead)'
             )
         return lines
@@ -70,11 +76,12 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
     return ["commitgate: passed"]
 
 
-def _summary(outcome: Outcome, settings: Settings) -> list[str]:
-    lines = _headline(outcome, settings)
+def facts(outcome: Outcome) -> list[str]:
+    """What was reviewed, what was not, what was found and what it cost."""
+    lines = []
     if outcome.files:
         text = (
-            f"  reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}, "
+            f"reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}, "
             f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}"
         )
         if outcome.cached_units:
@@ -87,12 +94,12 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     if outcome.not_reviewed:
         shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
         more = len(outcome.not_reviewed) - 10
-        lines.append(f"  not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
-    if outcome.findings or outcome.dropped or outcome.suppressed:
+        lines.append(f"not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
+    if outcome.findings or outcome.dropped or outcome.suppressed or outcome.dismissed:
         new = [f for f in outcome.findings if f.held != IN_BASELINE]
         counts = Counter(f.severity for f in new)
         parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
-        text = f"  findings: {', '.join(parts) or 'none'}"
+        text = f"findings: {', '.join(parts) or 'none'}"
         blocking = sum(f.blocking for f in new)
         if new and blocking != len(new):
             text += f" ({blocking} blocking)"
@@ -100,6 +107,8 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
             text += f"; {len(outcome.findings) - len(new)} in the baseline (not shown)"
         if outcome.suppressed:
             text += f"; {outcome.suppressed} suppressed by comments"
+        if outcome.dismissed:
+            text += f"; {len(outcome.dismissed)} dismissed by the second opinion"
         if outcome.dropped:
             why = ", ".join(f"{n} {reason}" for reason, n in sorted(outcome.dropped.items()))
             text += f"; dropped {sum(outcome.dropped.values())}: {why}"
@@ -107,20 +116,19 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     u = outcome.usage
     if u.requests:
         text = (
-            f"  tokens: {u.input_tokens:,} in ({u.cached_tokens:,} cached), "
+            f"tokens: {u.input_tokens:,} in ({u.cached_tokens:,} cached), "
             f"{u.output_tokens:,} out ({u.reasoning_tokens:,} reasoning), "
             f"{_n(u.requests, 'request')}, {outcome.elapsed:.1f}s"
         )
-        if u.cost is not None:
-            text += f", ${u.cost:.4f}"
+        if outcome.cost is not None:
+            text += f", {outcome.cost.label()}"
         lines.append(text)
-    lines += [f"  note: {note}" for note in outcome.notes]
+    lines += [f"note: {note}" for note in outcome.notes]
     return lines
 
 
 def _dry_run(outcome: Outcome, settings: Settings) -> str:
     host = urlsplit(settings.base_url).hostname or settings.base_url
-    overhead = estimate_tokens(REVIEW_INSTRUCTIONS) + 300  # the schema and framing
     lines = [f"commitgate: dry run, nothing sent ({outcome.description})"]
     if outcome.cached_units:
         lines.append(
@@ -134,7 +142,7 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
         )
     total = 0
     for i, batch in enumerate(outcome.batches, 1):
-        tokens = batch.tokens + overhead
+        tokens = batch.request_tokens
         total += tokens
         lines.append(f"    request {i}: ~{tokens:,} tokens")
         for unit in batch.units:
@@ -144,7 +152,8 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
         lines.append("  not reviewed:")
         lines += [f"    {nr.path}: {nr.reason}" for nr in outcome.not_reviewed]
     if total:
-        lines.append(
-            f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"
-        )
+        text = f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"
+        if outcome.cost is not None:
+            text += f", {outcome.cost.label()} (input only)"
+        lines.append(text)
     return "\n".join(lines) + "\n"
