@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -30,12 +31,30 @@ def raw(**kw: Any) -> dict[str, Any]:
 
 
 def test_parse_answer() -> None:
+    ok = json.dumps(raw())
     assert parse_answer('{"findings": []}') == []
-    assert parse_answer('```json\n{"findings": [1]}\n```') == [1]
-    assert parse_answer("[{}]") == [{}]
+    assert parse_answer(f'```json\n{{"findings": [{ok}]}}\n```') == [raw()]
+    assert parse_answer(f"[{ok}]") == [raw()]
     for bad in ("", "  ", "not json", '{"findings": 3}', '"x"', '{"finding": []}', "```\n{\n```"):
         with pytest.raises(UnusableAnswer):
             parse_answer(bad)
+
+
+@pytest.mark.parametrize(
+    ("finding", "problem"),
+    [
+        (1, "not an object"),
+        ({}, "missing path"),
+        (raw(severity="severe"), "unknown severity"),
+        (raw(message=""), "missing message"),
+        (raw(line="two"), "line not a whole number"),
+    ],
+)
+def test_an_answer_with_a_malformed_finding_is_unusable(finding: object, problem: str) -> None:
+    """Dropping it could drop the finding that should have blocked."""
+    answer = json.dumps({"findings": [raw(), finding]})
+    with pytest.raises(UnusableAnswer, match=f"^finding 2 does not fit the schema: {problem}$"):
+        parse_answer(answer)
 
 
 def test_five_fields_are_enough() -> None:
@@ -77,8 +96,8 @@ def test_all_fields() -> None:
         ({"path": "other.py"}, "path not in the change"),
         ({"line": 0}, "line not in the file"),
         ({"line": 99}, "line not in the file"),
-        ({"line": "x"}, "line not in the file"),
-        ({"line": True}, "line not in the file"),
+        ({"line": "x"}, "line not a whole number"),
+        ({"line": True}, "line not a whole number"),
     ],
 )
 def test_invalid_findings_are_dropped_and_counted(change: dict[str, Any], reason: str) -> None:
