@@ -87,13 +87,25 @@ KEYS: dict[str, Key] = {
     ),
     "timeout": Key("number", 60.0, "seconds to wait for the next bytes of an answer", minimum=0.1),
     "connect-timeout": Key("number", 10.0, "seconds to wait for a connection", minimum=0.1),
-    "deadline": Key("number", 300.0, "seconds for the whole review, retries included", minimum=1),
+    "deadline": Key(
+        "number",
+        120.0,
+        "seconds for the whole review, retries included; what is not answered by then is "
+        "reported as not reviewed",
+        minimum=1,
+    ),
     "retries": Key("int", 3, "retries of a failed request (429, 5xx, network errors)"),
     "allow-http": Key(
         "bool", False, "allow a plain http:// base-url to a host that is not loopback"
     ),
     "ca-bundle": Key(
         "str", "", "a CA bundle file to verify the server with, instead of the system's"
+    ),
+    # Failure handling: retries.
+    "retry-backoff": Key(
+        "number",
+        1.0,
+        "seconds before the first retry; doubled for each next one (at most 30), with jitter",
     ),
 }
 
@@ -134,6 +146,8 @@ class Settings:
     retries: int
     allow_http: bool
     ca_bundle: str
+    # Failure handling: retries.
+    retry_backoff: float
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
 
