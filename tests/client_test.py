@@ -207,7 +207,7 @@ def test_zero_data_retention_unavailable(gateway: FakeGateway) -> None:
     gateway.faults.append(
         Status(400, error_type="no_providers_available", message="No providers available")
     )
-    with client(gateway) as c, pytest.raises(ServiceError, match="zero-data-retention"):
+    with client(gateway) as c, pytest.raises(ServiceError, match="zero data retention"):
         c.complete(REQ, Deadline(10))
     assert len(gateway.requests) == 1
 
@@ -216,7 +216,7 @@ def test_read_timeout(gateway: FakeGateway) -> None:
     gateway.faults.extend([SlowHeaders(1.0)] * 5)
     with (
         client(gateway, read_timeout=0.2, retry=RetryPolicy(1, 0.01)) as c,
-        pytest.raises(ServiceError, match="did not answer in time"),
+        pytest.raises(ServiceError, match=r"127.0.0.1 sent nothing for 0.2s \(timeout = 0.2\)"),
     ):
         c.complete(REQ, Deadline(10))
     assert len(gateway.requests) == 2
