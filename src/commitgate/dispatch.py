@@ -42,6 +42,7 @@ def run(
     for i in range(len(jobs)):
         todo.put(i)
     done: queue.SimpleQueue[tuple[int, Union[R, TimedOut, BaseException]]] = queue.SimpleQueue()
+    sent: set[int] = set()  # what a worker took up; the rest was never sent
 
     def worker() -> None:
         while True:
@@ -50,8 +51,9 @@ def run(
             except queue.Empty:
                 return
             if deadline.expired():
-                done.put((i, TimedOut("the review deadline passed before it was sent")))
+                done.put((i, TimedOut(deadline.missed("its request was sent"))))
                 continue
+            sent.add(i)
             try:
                 done.put((i, work(jobs[i])))
             except BaseException as e:
@@ -72,5 +74,5 @@ def run(
         finished += 1
         if on_done:
             on_done(finished, len(jobs))
-    late = TimedOut(f"the review deadline ({deadline.seconds:g}s) passed before an answer came")
-    return [late if r is None else r for r in results]
+    late, unsent = TimedOut(deadline.missed()), TimedOut(deadline.missed("its request was sent"))
+    return [(late if i in sent else unsent) if r is None else r for i, r in enumerate(results)]

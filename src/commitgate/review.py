@@ -82,20 +82,16 @@ def review(
     if dry_run or not batches:
         return outcome
 
-    from commitgate.client import NO_CREDENTIAL, find_credential
+    from commitgate.client import NO_CREDENTIAL, credential_problem, find_credential
 
     credential = find_credential(env)
-    if credential is None:
+    problem = NO_CREDENTIAL if credential is None else credential_problem(credential)
+    if credential is None or problem:
         if settings.on_error == "auto":
             # A missing key is a setup problem, not a network hiccup: letting
             # every commit through with a warning would only hide it.
             outcome.on_error = "fail"
-        outcome.failures.append(NO_CREDENTIAL)
-        outcome.files = []
-        outcome.not_reviewed += [
-            NotReviewed(p, "not sent: no credentials")
-            for p in sorted({f.path for f in change.files})
-        ]
+        _unreviewed(outcome, change, {f.path: problem or NO_CREDENTIAL for f in change.files})
         return outcome
 
     from commitgate.client import Deadline, Endpoint, ModelClient, RetryPolicy
@@ -111,7 +107,10 @@ def review(
     )
     deadline = Deadline(settings.deadline)
     with ModelClient(
-        endpoint, credential, RetryPolicy(settings.retries), transport=transport
+        endpoint,
+        credential,
+        RetryPolicy(settings.retries, settings.retry_backoff),
+        transport=transport,
     ) as client:
         results = dispatch.run(
             batches,
@@ -123,7 +122,7 @@ def review(
 
     checker = Checker(change.files, settings.unchanged_lines)
     findings = []
-    failed: set[str] = set()
+    failed: dict[str, str] = {}
     for batch, result in zip(batches, results):
         if isinstance(result, dispatch.TimedOut):
             error: str | None = result.reason
@@ -135,19 +134,28 @@ def review(
                 if finding is not None:
                     findings.append(finding)
         if error is not None:
-            if error not in outcome.failures:
-                outcome.failures.append(error)
-            failed.update(u.path for u in batch.units)
-    if failed:
-        outcome.files = [p for p in outcome.files if p not in failed]
-        outcome.not_reviewed += [
-            NotReviewed(p, "no usable review (see above)") for p in sorted(failed)
-        ]
+            # A file split over several requests is reviewed only if all were.
+            failed.update((u.path, failed.get(u.path, error)) for u in batch.units)
+    _unreviewed(outcome, change, failed)
     dropped: Counter[str] = checker.dropped
     outcome.findings, outcome.decision = decide(merge_duplicates(findings, dropped), settings)
     outcome.dropped = dropped
     outcome.elapsed = time.monotonic() - started
     return outcome
+
+
+def _unreviewed(outcome: Outcome, change: Change, failed: Mapping[str, str]) -> None:
+    """Move the files that got no usable review from `files` to
+    `not_reviewed`, each with its own reason."""
+    if not failed:
+        return
+    new = [why for why in dict.fromkeys(failed.values()) if why not in outcome.failures]
+    outcome.failures += new
+    outcome.files = [p for p in outcome.files if p not in failed]
+    outcome.not_reviewed += [NotReviewed(p, failed[p]) for p in sorted(failed)]
+    outcome.changed_lines = sum(
+        f.changed_line_count() for f in change.files if f.path not in failed
+    )
 
 
 def _ask(

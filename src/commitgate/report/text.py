@@ -16,6 +16,11 @@ def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'s' * (count != 1)}"
 
 
+def _paths(paths: list[str], most: int = 10) -> str:
+    more = len(paths) - most
+    return ", ".join(paths[:most]) + (f", and {more} more" if more > 0 else "")
+
+
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
 
@@ -49,7 +54,10 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
             if not outcome.files
             else "commitgate: the change was NOT fully reviewed"
         ]
-        lines += [f"  {why}" for why in outcome.failures]
+        for why in outcome.failures:
+            # When part of the change was reviewed, say which part was not.
+            failed = [nr.path for nr in outcome.not_reviewed if nr.reason == why]
+            lines.append(f"  {_paths(failed)}: {why}" if outcome.files and failed else f"  {why}")
         if status == "unreviewed":
             lines.append(
                 "  letting the commit through because on-error = warn "
@@ -64,14 +72,15 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
 def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     lines = _headline(outcome, settings)
     if outcome.files:
+        which = f" ({_paths(outcome.files)})" if outcome.failures else ""
         lines.append(
-            f"  reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}, "
+            f"  reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}{which}, "
             f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}"
         )
-    if outcome.not_reviewed:
-        shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
-        more = len(outcome.not_reviewed) - 10
-        lines.append(f"  not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
+    # Files that failed are named above, with the failure.
+    skipped = [nr for nr in outcome.not_reviewed if nr.reason not in outcome.failures]
+    if skipped:
+        lines.append(f"  not reviewed: {_paths([f'{nr.path} ({nr.reason})' for nr in skipped])}")
     if outcome.findings or outcome.dropped:
         counts = Counter(f.severity for f in outcome.findings)
         parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
