@@ -8,6 +8,7 @@ credential itself.
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import ipaddress
 import json
@@ -15,7 +16,7 @@ import random
 import string
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -270,7 +271,7 @@ class ModelClient:
                 ctype = r.headers.get("content-type", "")
                 if "text/event-stream" in ctype:
                     return self._read_stream(r, api, deadline)
-                return self._read_whole(r, api)
+                return self._read_whole(r, api, deadline)
         except httpx.TimeoutException as e:
             if deadline.expired():
                 # The timeout was cut short to end at the deadline.
@@ -285,6 +286,13 @@ class ModelClient:
                 message = f"{self.host} sent nothing for {t:g}s (timeout = {t:g})"
             raise ServiceError(message, retryable=True) from None
         except httpx.TransportError as e:
+            refused = _certificate_problem(e)
+            if refused:
+                raise ServiceError(
+                    f"could not verify the TLS certificate of {self.host}: {refused}. If your "
+                    "network re-signs TLS traffic (a company proxy), set ca-bundle to its CA "
+                    "certificate file"
+                ) from None
             what = (
                 "could not connect to"
                 if isinstance(e, httpx.ConnectError)
@@ -299,17 +307,26 @@ class ModelClient:
                 f"unusable answer from {self.host}: {self.scrub(str(e))}", retryable=e.retryable
             ) from None
 
-    def _read_whole(self, r: httpx.Response, api: str) -> wire.Answer:
-        data = bytearray()
+    def _body(self, r: httpx.Response, deadline: Deadline) -> Iterator[bytes]:
+        """The answer's bytes, cut off at MAX_ANSWER_BYTES and at the deadline:
+        a server that trickles bytes, or one endless line, must not hold the
+        commit (the read timeout only catches silence)."""
+        size = 0
         for chunk in r.iter_bytes():
-            data += chunk
-            if len(data) > MAX_ANSWER_BYTES:
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
                 raise wire.WireError(
                     f"the answer is larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB",
                     retryable=False,
                 )
+            if deadline.expired():
+                raise ServiceError(deadline.missed())
+            yield chunk
+
+    def _read_whole(self, r: httpx.Response, api: str, deadline: Deadline) -> wire.Answer:
+        data = b"".join(self._body(r, deadline))
         try:
-            body = json.loads(bytes(data))
+            body = json.loads(data)
         except (ValueError, RecursionError):
             raise wire.WireError("the answer is not JSON") from None
         return wire.chat_answer(body) if api == "chat" else wire.responses_answer(body)
@@ -318,20 +335,22 @@ class ModelClient:
         reader: wire.ResponsesStream | wire.ChatStream = (
             wire.ChatStream() if api == "chat" else wire.ResponsesStream()
         )
-        size = 0
 
-        def lines() -> Any:
-            nonlocal size
-            for line in r.iter_lines():
-                size += len(line)
-                if size > MAX_ANSWER_BYTES:
-                    raise wire.WireError(
-                        f"the answer is larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB",
-                        retryable=False,
-                    )
-                if deadline.expired():
-                    raise ServiceError(deadline.missed())
-                yield line
+        def lines() -> Iterator[str]:
+            # Split on "\n" only (sse strips a "\r" before it): a JSON string
+            # may hold U+2028, which str.splitlines would also split on.
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            pending = ""
+            for chunk in self._body(r, deadline):
+                text = decoder.decode(chunk)
+                if "\n" not in text:
+                    pending += text
+                    continue
+                *complete, pending = (pending + text).split("\n")
+                yield from complete
+            pending += decoder.decode(b"", final=True)
+            if pending:
+                yield pending
 
         for name, data in sse.events(lines()):
             reader.feed(name, data)
@@ -403,6 +422,19 @@ class ModelClient:
         )
 
 
+def _certificate_problem(e: BaseException) -> str | None:
+    """Why the server's certificate was refused, if that is what failed.
+    Retrying would not help, so it is told apart from other network errors."""
+    import ssl
+
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(seen.verify_message or seen.reason or "verification failed")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def _tls_context(ca_bundle: str) -> Any:
     """TLS with verification always on: the system's CAs, or the configured bundle."""
     if not ca_bundle:
@@ -413,9 +445,10 @@ def _tls_context(ca_bundle: str) -> Any:
         return ssl.create_default_context(cafile=ca_bundle)
     except FileNotFoundError:
         raise ConfigError(f"ca-bundle {ca_bundle!r}: no such file") from None
-    except (OSError, ssl.SSLError) as e:
-        why = getattr(e, "strerror", None) or "not a PEM file of CA certificates"
-        raise ConfigError(f"ca-bundle {ca_bundle!r}: {why}") from None
+    except ssl.SSLError:
+        raise ConfigError(f"ca-bundle {ca_bundle!r}: not a PEM file of CA certificates") from None
+    except OSError as e:
+        raise ConfigError(f"ca-bundle {ca_bundle!r}: {e.strerror or e}") from None
 
 
 def _error_detail(raw: bytes) -> tuple[str, str]:
