@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -16,9 +17,17 @@ def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'s' * (count != 1)}"
 
 
+def shown(path: str) -> str:
+    """A path as one line of text: quoted, as JSON, if it holds a line break
+    or another control character (git allows them in names)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return json.dumps(path, ensure_ascii=False)
+    return path
+
+
 def _paths(paths: list[str], most: int = 10) -> str:
     more = len(paths) - most
-    return ", ".join(paths[:most]) + (f", and {more} more" if more > 0 else "")
+    return ", ".join(shown(p) for p in paths[:most]) + (f", and {more} more" if more > 0 else "")
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
@@ -30,7 +39,7 @@ def render(outcome: Outcome, settings: Settings) -> str:
     if outcome.dry_run:
         return _dry_run(outcome, settings)
     for f in outcome.findings:
-        out.append(f"{f.path}:{f.line}: {f.severity.label}: {f.title}")
+        out.append(f"{shown(f.path)}:{f.line}: {f.severity.label}: {f.title}")
         out.append(_indent(f.message))
         if f.suggestion:
             out.append(_indent(f"fix: {f.suggestion}"))
@@ -80,7 +89,12 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     # Files that failed are named above, with the failure.
     skipped = [nr for nr in outcome.not_reviewed if nr.reason not in outcome.failures]
     if skipped:
-        lines.append(f"  not reviewed: {_paths([f'{nr.path} ({nr.reason})' for nr in skipped])}")
+        more = len(skipped) - 10
+        lines.append(
+            "  not reviewed: "
+            + ", ".join(f"{shown(nr.path)} ({nr.reason})" for nr in skipped[:10])
+            + (f", and {more} more" if more > 0 else "")
+        )
     if outcome.findings or outcome.dropped:
         counts = Counter(f.severity for f in outcome.findings)
         parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
@@ -123,10 +137,10 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
         lines.append(f"    request {i}: ~{tokens:,} tokens")
         for unit in batch.units:
             count = unit.text.count("\n")
-            lines.append(f"      {unit.path} ({_n(count, 'line')} shown)")
+            lines.append(f"      {shown(unit.path)} ({_n(count, 'line')} shown)")
     if outcome.not_reviewed:
         lines.append("  not reviewed:")
-        lines += [f"    {nr.path}: {nr.reason}" for nr in outcome.not_reviewed]
+        lines += [f"    {shown(nr.path)}: {nr.reason}" for nr in outcome.not_reviewed]
     if total:
         lines.append(
             f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"
