@@ -25,9 +25,9 @@ def shown(path: str) -> str:
     return path
 
 
-def _paths(paths: list[str], most: int = 10) -> str:
-    more = len(paths) - most
-    return ", ".join(shown(p) for p in paths[:most]) + (f", and {more} more" if more > 0 else "")
+def _listed(items: list[str], most: int = 10) -> str:
+    more = len(items) - most
+    return ", ".join(items[:most]) + (f", and {more} more" if more > 0 else "")
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
@@ -65,8 +65,8 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
         ]
         for why in outcome.failures:
             # When part of the change was reviewed, say which part was not.
-            failed = [nr.path for nr in outcome.not_reviewed if nr.reason == why]
-            lines.append(f"  {_paths(failed)}: {why}" if outcome.files and failed else f"  {why}")
+            failed = [shown(nr.path) for nr in outcome.not_reviewed if nr.reason == why]
+            lines.append(f"  {_listed(failed)}: {why}" if outcome.files and failed else f"  {why}")
         if status == "unreviewed":
             lines.append(
                 "  letting the commit through because on-error = warn "
@@ -81,7 +81,7 @@ def _headline(outcome: Outcome, settings: Settings) -> list[str]:
 def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     lines = _headline(outcome, settings)
     if outcome.files:
-        which = f" ({_paths(outcome.files)})" if outcome.failures else ""
+        which = f" ({_listed([shown(p) for p in outcome.files])})" if outcome.failures else ""
         lines.append(
             f"  reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}{which}, "
             f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}"
@@ -89,11 +89,8 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     # Files that failed are named above, with the failure.
     skipped = [nr for nr in outcome.not_reviewed if nr.reason not in outcome.failures]
     if skipped:
-        more = len(skipped) - 10
         lines.append(
-            "  not reviewed: "
-            + ", ".join(f"{shown(nr.path)} ({nr.reason})" for nr in skipped[:10])
-            + (f", and {more} more" if more > 0 else "")
+            f"  not reviewed: {_listed([f'{shown(nr.path)} ({nr.reason})' for nr in skipped])}"
         )
     if outcome.findings or outcome.dropped:
         counts = Counter(f.severity for f in outcome.findings)
