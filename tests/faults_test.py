@@ -683,3 +683,18 @@ def test_tls_is_verified_and_a_ca_bundle_can_be_set(
     assert "app.py:2: high: planted high bug" in out
     assert len(gateway.requests) == 1
     assert staged.snapshot() == before
+
+
+def test_even_a_bug_does_not_show_the_credential(
+    staged: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AI_GATEWAY_API_KEY", SECRET)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"header Bearer {SECRET} rejected")
+
+    monkeypatch.setattr("commitgate.review.review", broken)
+    code, _, err = run(capsys)
+    assert code == 3
+    assert err.startswith("commitgate: internal error: RuntimeError: header Bearer [redacted]")
+    assert SECRET not in err
