@@ -138,7 +138,7 @@ def test_run_token_budget(
     assert any("max-run-tokens = 6,000" in n for n in doc["notes"])
     assert doc["usage"]["input_tokens"] + doc["usage"]["output_tokens"] <= 6000
     reasons = {nr["reason"] for nr in doc["not_reviewed"]}
-    assert reasons == {"no usable review (see above)"}
+    assert reasons == {"not sent: the run's token budget (max-run-tokens = 6,000) is spent"}
     assert "token budget" in str(doc["reason"])
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -207,7 +211,7 @@ def test_zero_data_retention_unavailable(gateway: FakeGateway) -> None:
     gateway.faults.append(
         Status(400, error_type="no_providers_available", message="No providers available")
     )
-    with client(gateway) as c, pytest.raises(ServiceError, match="zero-data-retention"):
+    with client(gateway) as c, pytest.raises(ServiceError, match="zero data retention"):
         c.complete(REQ, Deadline(10))
     assert len(gateway.requests) == 1
 
@@ -216,7 +220,7 @@ def test_read_timeout(gateway: FakeGateway) -> None:
     gateway.faults.extend([SlowHeaders(1.0)] * 5)
     with (
         client(gateway, read_timeout=0.2, retry=RetryPolicy(1, 0.01)) as c,
-        pytest.raises(ServiceError, match="did not answer in time"),
+        pytest.raises(ServiceError, match=r"127.0.0.1 sent nothing for 0.2s \(timeout = 0.2\)"),
     ):
         c.complete(REQ, Deadline(10))
     assert len(gateway.requests) == 2
@@ -294,3 +298,50 @@ def test_parse_retry_after() -> None:
     future = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 30))
     value = parse_retry_after(future)
     assert value is not None and 25 < value <= 31
+
+
+@contextlib.contextmanager
+def endless_server(interval: float) -> Iterator[str]:
+    """A loopback server whose answer never ends: one SSE line that grows
+    forever, a chunk every `interval` seconds. The fake gateway always ends
+    its answers; this is the one behaviour it cannot produce."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(1 << 16)
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                b"transfer-encoding: chunked\r\n\r\n"
+            )
+            chunk = b"data: " + b"x" * 65536
+            try:
+                while not stop.wait(interval):
+                    conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            except OSError:
+                pass  # the client hung up, as it should
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/v1"
+    finally:
+        stop.set()
+        server.close()
+        thread.join(5)
+
+
+@pytest.mark.parametrize(
+    ("interval", "deadline", "problem"),
+    [
+        (0, 60, "larger than 4 MB"),  # the size cap, not memory, ends it
+        (0.05, 1, r"deadline \(1s\) passed before an answer came"),  # never silent for long
+    ],
+)
+def test_an_answer_that_never_ends(interval: float, deadline: float, problem: str) -> None:
+    with endless_server(interval) as url:
+        c = ModelClient(Endpoint(url, "responses", True, 2.0, 5.0), KEY, FAST)
+        with c, pytest.raises(ServiceError, match=problem):
+            c.complete(REQ, Deadline(deadline))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -30,12 +31,35 @@ def raw(**kw: Any) -> dict[str, Any]:
 
 
 def test_parse_answer() -> None:
+    ok = json.dumps(raw())
     assert parse_answer('{"findings": []}') == []
-    assert parse_answer('```json\n{"findings": [1]}\n```') == [1]
-    assert parse_answer("[{}]") == [{}]
+    assert parse_answer(f'```json\n{{"findings": [{ok}]}}\n```') == [raw()]
+    assert parse_answer(f"[{ok}]") == [raw()]
     for bad in ("", "  ", "not json", '{"findings": 3}', '"x"', '{"finding": []}', "```\n{\n```"):
         with pytest.raises(UnusableAnswer):
             parse_answer(bad)
+
+
+@pytest.mark.parametrize(
+    ("finding", "problem"),
+    [
+        (1, "not an object"),
+        ({}, "missing path"),
+        (raw(severity="severe"), "unknown severity"),
+        (raw(message=""), "missing message"),
+        (raw(line="two"), "line not a whole number"),
+    ],
+)
+def test_a_malformed_finding_is_dropped_not_the_answer(finding: object, problem: str) -> None:
+    """One bad finding must not throw away the rest of a well-formed answer:
+    it is dropped, and counted with its reason."""
+    answer = json.dumps({"findings": [raw(), finding]})
+    found = parse_answer(answer)
+    assert len(found) == 2
+    c = Checker(FILES)
+    assert c.check(found[0]) is not None
+    assert c.check(found[1]) is None
+    assert c.dropped == Counter({problem: 1})
 
 
 def test_five_fields_are_enough() -> None:
@@ -77,8 +101,8 @@ def test_all_fields() -> None:
         ({"path": "other.py"}, "path not in the change"),
         ({"line": 0}, "line not in the file"),
         ({"line": 99}, "line not in the file"),
-        ({"line": "x"}, "line not in the file"),
-        ({"line": True}, "line not in the file"),
+        ({"line": "x"}, "line not a whole number"),
+        ({"line": True}, "line not a whole number"),
     ],
 )
 def test_invalid_findings_are_dropped_and_counted(change: dict[str, Any], reason: str) -> None:

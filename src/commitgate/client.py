@@ -8,13 +8,15 @@ credential itself.
 
 from __future__ import annotations
 
+import codecs
 import email.utils
 import ipaddress
 import json
 import random
+import string
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -46,6 +48,21 @@ def find_credential(env: Mapping[str, str]) -> Credential | None:
         value = env.get(name, "").strip()
         if value:
             return Credential(value, name)
+    return None
+
+
+# What an HTTP header may carry: a token with anything else was pasted wrong
+# (a line break, a quote), and would be refused before it is sent.
+_TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + string.punctuation)
+
+
+def credential_problem(credential: Credential) -> str | None:
+    """Why the credential cannot be sent, without showing it."""
+    if not set(credential.token) <= _TOKEN_CHARS:
+        return (
+            f"{credential.variable} holds characters a token cannot have (white space, a line "
+            "break or a non-ASCII character): set it again, to the token alone"
+        )
     return None
 
 
@@ -133,7 +150,9 @@ class ModelClient:
         self.notes: list[str] = []
         self._lock = threading.Lock()
         # Loading CA certificates takes tens of milliseconds: only for https.
-        verify: Any = (endpoint.ca_bundle or True) if self.base_url.startswith("https:") else False
+        verify: Any = (
+            tls_context(endpoint.ca_bundle) if self.base_url.startswith("https:") else False
+        )
         self._http = httpx.Client(
             transport=transport,
             verify=verify,
@@ -161,7 +180,7 @@ class ModelClient:
         attempt = 0
         while True:
             if deadline.expired():
-                raise ServiceError(f"the review deadline ({deadline.seconds:g}s) passed")
+                raise ServiceError(deadline.missed("its request was sent"))
             try:
                 return self._once(req, deadline)
             except ServiceError as e:
@@ -177,13 +196,18 @@ class ModelClient:
                 if not e.retryable or attempt >= self.retry.retries:
                     if e.retryable and attempt:
                         raise ServiceError(
-                            f"{e} (gave up after {attempt + 1} attempts)", status=e.status
+                            f"{e}; gave up after {attempt + 1} attempts", status=e.status
                         ) from None
                     raise
                 wait = self._wait(e, attempt)
                 if wait >= deadline.remaining():
+                    why = (
+                        f"it asked to wait {e.retry_after:.0f}s, past"
+                        if e.retry_after is not None
+                        else "no time left to retry within"
+                    )
                     raise ServiceError(
-                        f"{e} (no time left to retry within the {deadline.seconds:g}s deadline)",
+                        f"{e}; {why} the {deadline.seconds:g}s review deadline",
                         status=e.status,
                     ) from None
                 time.sleep(wait)
@@ -231,15 +255,35 @@ class ModelClient:
                 ctype = r.headers.get("content-type", "")
                 if "text/event-stream" in ctype:
                     return self._read_stream(r, api, deadline)
-                return self._read_whole(r, api)
+                return self._read_whole(r, api, deadline)
         except httpx.TimeoutException as e:
-            kind = "connect" if isinstance(e, httpx.ConnectTimeout) else "read"
-            raise ServiceError(
-                f"{self.host} did not answer in time ({kind} timeout)", retryable=True
-            ) from None
+            if deadline.expired():
+                # The timeout was cut short to end at the deadline.
+                raise ServiceError(deadline.missed()) from None
+            if isinstance(e, httpx.ConnectTimeout):
+                t = self.endpoint.connect_timeout
+                message = (
+                    f"could not connect to {self.host} within {t:g}s (connect-timeout = {t:g})"
+                )
+            else:
+                t = self.endpoint.read_timeout
+                message = f"{self.host} sent nothing for {t:g}s (timeout = {t:g})"
+            raise ServiceError(message, retryable=True) from None
         except httpx.TransportError as e:
+            refused = _certificate_problem(e)
+            if refused:
+                raise ServiceError(
+                    f"could not verify the TLS certificate of {self.host}: {refused}. If your "
+                    "network re-signs TLS traffic (a company proxy), set ca-bundle to its CA "
+                    "certificate file"
+                ) from None
+            what = (
+                "could not connect to"
+                if isinstance(e, httpx.ConnectError)
+                else "lost the connection to"
+            )
             raise ServiceError(
-                f"could not reach {self.host}: {self.scrub(str(e)) or type(e).__name__}",
+                f"{what} {self.host}: {self.scrub(str(e)) or type(e).__name__}",
                 retryable=True,
             ) from None
         except wire.WireError as e:
@@ -247,17 +291,26 @@ class ModelClient:
                 f"unusable answer from {self.host}: {self.scrub(str(e))}", retryable=e.retryable
             ) from None
 
-    def _read_whole(self, r: httpx.Response, api: str) -> wire.Answer:
-        data = bytearray()
+    def _body(self, r: httpx.Response, deadline: Deadline) -> Iterator[bytes]:
+        """The answer's bytes, cut off at MAX_ANSWER_BYTES and at the deadline:
+        a server that trickles bytes, or one endless line, must not hold the
+        commit (the read timeout only catches silence)."""
+        size = 0
         for chunk in r.iter_bytes():
-            data += chunk
-            if len(data) > MAX_ANSWER_BYTES:
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
                 raise wire.WireError(
                     f"the answer is larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB",
                     retryable=False,
                 )
+            if deadline.expired():
+                raise ServiceError(deadline.missed())
+            yield chunk
+
+    def _read_whole(self, r: httpx.Response, api: str, deadline: Deadline) -> wire.Answer:
+        data = b"".join(self._body(r, deadline))
         try:
-            body = json.loads(bytes(data))
+            body = json.loads(data)
         except (ValueError, RecursionError):
             raise wire.WireError("the answer is not JSON") from None
         return wire.chat_answer(body) if api == "chat" else wire.responses_answer(body)
@@ -266,20 +319,22 @@ class ModelClient:
         reader: wire.ResponsesStream | wire.ChatStream = (
             wire.ChatStream() if api == "chat" else wire.ResponsesStream()
         )
-        size = 0
 
-        def lines() -> Any:
-            nonlocal size
-            for line in r.iter_lines():
-                size += len(line)
-                if size > MAX_ANSWER_BYTES:
-                    raise wire.WireError(
-                        f"the answer is larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB",
-                        retryable=False,
-                    )
-                if deadline.expired():
-                    raise ServiceError(f"the review deadline ({deadline.seconds:g}s) passed")
-                yield line
+        def lines() -> Iterator[str]:
+            # Split on "\n" only (sse strips a "\r" before it): a JSON string
+            # may hold U+2028, which str.splitlines would also split on.
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            pending = ""
+            for chunk in self._body(r, deadline):
+                text = decoder.decode(chunk)
+                if "\n" not in text:
+                    pending += text
+                    continue
+                *complete, pending = (pending + text).split("\n")
+                yield from complete
+            pending += decoder.decode(b"", final=True)
+            if pending:
+                yield pending
 
         for name, data in sse.events(lines()):
             reader.feed(name, data)
@@ -317,30 +372,67 @@ class ModelClient:
             )
         if kind == "no_providers_available" or "no_providers_available" in detail:
             return ServiceError(
-                f"no provider of {model} on {host} satisfies the request's routing options: "
-                "with zero-data-retention on, only providers that retain no data may serve it. "
-                "Choose a model they serve, or turn zero-data-retention off" + said,
+                f"no provider on {host} may serve {model} for this request (HTTP {status} "
+                f"no_providers_available{said}): under zero data retention only providers "
+                "that keep no data are eligible, and bring-your-own keys are skipped. Choose a "
+                "model such a provider serves, or turn zero data retention off where it is set "
+                f"(credential: {var})",
                 status=status,
             )
         advice = {
-            400: f"{host} rejected the request for {model}{said}. If the model or server does "
-            'not support this API, try api = "chat" or api = "responses"',
-            401: f"{host} did not accept the credential in {var} (HTTP 401){said}. "
+            400: f"{host} rejected the request for {model} (HTTP 400){said}. If the server "
+            'does not support this API, set api = "chat" or api = "responses" '
+            f"(credential: {var})",
+            401: f"{host} did not accept the credential in {var} for {model} (HTTP 401){said}. "
             + (
-                "Run `vercel env pull` to get a fresh token (they expire after about 12 hours)"
+                "Run `vercel env pull` for a fresh token (they expire after about 12 hours), "
+                "or set AI_GATEWAY_API_KEY"
                 if var == "VERCEL_OIDC_TOKEN"
-                else "Check the key in the Vercel dashboard under AI Gateway > API Keys"
+                else "Check the key in the Vercel dashboard under AI Gateway > API Keys; "
+                "it is used even when VERCEL_OIDC_TOKEN is also set"
             ),
-            402: f"{host} refused for lack of funds or budget (HTTP 402){said}. Add credits or "
-            "raise the budget in the Vercel dashboard",
+            402: f"{host} refused the request for {model} for lack of funds or budget "
+            f"(HTTP 402){said}. Add credits or raise the budget of the team whose credential "
+            f"is in {var}, in the Vercel dashboard",
             403: f"{host} refused access to {model} with the credential in {var} "
             f"(HTTP 403){said}. Check the team's plan, verification and provider settings",
             404: f"{host} does not know model {model!r} or this endpoint (HTTP 404){said}. "
-            "Check the model id (e.g. openai/gpt-5.1-codex-mini) and base-url",
+            "Check the model id (e.g. openai/gpt-5.1-codex-mini) and base-url "
+            f"(credential: {var})",
         }
         return ServiceError(
-            advice.get(status, f"{host} answered HTTP {status}{said}"), status=status
+            advice.get(status, f"{host} answered HTTP {status}{said} (model: {model})"),
+            status=status,
         )
+
+
+def _certificate_problem(e: BaseException) -> str | None:
+    """Why the server's certificate was refused, if that is what failed.
+    Retrying would not help, so it is told apart from other network errors."""
+    import ssl
+
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(seen.verify_message or seen.reason or "verification failed")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def tls_context(ca_bundle: str) -> Any:
+    """TLS with verification always on: the system's CAs, or the configured bundle."""
+    if not ca_bundle:
+        return True
+    import ssl
+
+    try:
+        return ssl.create_default_context(cafile=ca_bundle)
+    except FileNotFoundError:
+        raise ConfigError(f"ca-bundle {ca_bundle!r}: no such file") from None
+    except ssl.SSLError:
+        raise ConfigError(f"ca-bundle {ca_bundle!r}: not a PEM file of CA certificates") from None
+    except OSError as e:
+        raise ConfigError(f"ca-bundle {ca_bundle!r}: {e.strerror or e}") from None
 
 
 def _error_detail(raw: bytes) -> tuple[str, str]:

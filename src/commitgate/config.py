@@ -127,7 +127,13 @@ KEYS: dict[str, Key] = {
     ),
     "timeout": Key("number", 60.0, "seconds to wait for the next bytes of an answer", minimum=0.1),
     "connect-timeout": Key("number", 10.0, "seconds to wait for a connection", minimum=0.1),
-    "deadline": Key("number", 300.0, "seconds for the whole review, retries included", minimum=1),
+    "deadline": Key(
+        "number",
+        120.0,
+        "seconds for the whole review, retries included; what is not answered by then is "
+        "reported as not reviewed",
+        minimum=1,
+    ),
     "retries": Key("int", 3, "retries of a failed request (429, 5xx, network errors)"),
     "allow-http": Key(
         "bool", False, "allow a plain http:// base-url to a host that is not loopback"
@@ -148,6 +154,12 @@ KEYS: dict[str, Key] = {
         ".commitgate-baseline.json",
         "the file of accepted findings that `commitgate baseline` writes, relative to the "
         'repository root; findings listed there never block ("" for none)',
+    ),
+    # Failure handling: retries.
+    "retry-backoff": Key(
+        "number",
+        1.0,
+        "seconds before the first retry; doubled for each next one (at most 30), with jitter",
     ),
 }
 
@@ -204,6 +216,8 @@ class Settings:
     # Confidence threshold and baseline (issue 5).
     min_confidence: float
     baseline: str
+    # Failure handling: retries.
+    retry_backoff: float
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
 

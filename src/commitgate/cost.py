@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from commitgate.config import Settings
+from commitgate.errors import ConfigError
 from commitgate.wire import Usage
 
 CACHE_FILE = os.path.join("commitgate", "models.json")
@@ -153,8 +154,10 @@ def _fetch(base_url: str, ca_bundle: str) -> dict[str, Price] | None:
     import httpx
 
     deadline = time.monotonic() + FETCH_TIMEOUT
-    verify: Any = (ca_bundle or True) if base_url.startswith("https:") else False
     try:
+        from commitgate.client import tls_context
+
+        verify: Any = tls_context(ca_bundle) if base_url.startswith("https:") else False
         # No credential: the list is public, and a key has no business here.
         with httpx.Client(timeout=FETCH_TIMEOUT / 2, verify=verify) as client:
             body = bytearray()
@@ -168,7 +171,7 @@ def _fetch(base_url: str, ca_bundle: str) -> dict[str, Price] | None:
                     if len(body) > MAX_LIST_BYTES or time.monotonic() > deadline:
                         return None
         return parse_models(json.loads(bytes(body)))
-    except (httpx.HTTPError, OSError, ValueError, RecursionError):
+    except (httpx.HTTPError, OSError, ValueError, RecursionError, ConfigError):
         return None
 
 

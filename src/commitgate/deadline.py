@@ -15,3 +15,6 @@ class Deadline:
 
     def expired(self) -> bool:
         return self.remaining() <= 0
+
+    def missed(self, what: str = "an answer came") -> str:
+        return f"the review deadline ({self.seconds:g}s) passed before {what}"

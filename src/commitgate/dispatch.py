@@ -53,6 +53,7 @@ def run(
         todo.put(i)
     done: queue.SimpleQueue[tuple[int, Union[R, TimedOut, Refused, BaseException]]]
     done = queue.SimpleQueue()
+    sent: set[int] = set()  # what a worker took up; the rest was never sent
 
     def worker() -> None:
         while True:
@@ -61,8 +62,9 @@ def run(
             except queue.Empty:
                 return
             if deadline.expired():
-                done.put((i, TimedOut("the review deadline passed before it was sent")))
+                done.put((i, TimedOut(deadline.missed("its request was sent"))))
                 continue
+            sent.add(i)
             try:
                 refusal = admit(jobs[i]) if admit else None
                 done.put((i, Refused(refusal) if refusal else work(jobs[i])))
@@ -84,12 +86,12 @@ def run(
         finished += 1
         if on_result:
             on_result(i, result)
-    late = TimedOut(f"the review deadline ({deadline.seconds:g}s) passed before an answer came")
+    late, unsent = TimedOut(deadline.missed()), TimedOut(deadline.missed("its request was sent"))
     out: list[R | TimedOut | Refused] = []
     for i, r in enumerate(results):
         if r is None:
-            r = late
+            r = late if i in sent else unsent
             if on_result:
-                on_result(i, late)
+                on_result(i, r)
         out.append(r)
     return out

@@ -75,10 +75,33 @@ def parse_answer(text: str) -> list[Any]:
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise UnusableAnswer('the answer is not an object with a "findings" list')
     findings: list[Any] = data["findings"]
+    # A malformed finding inside a well-formed answer is dropped and counted
+    # by the Checker, not the answer: with strict structured output it cannot
+    # happen, and on a lenient server one bad finding must not throw away,
+    # or keep re-asking for, the rest.
     return findings
 
 
 REQUIRED = ("path", "line", "severity", "title", "message")
+
+
+def schema_problem(raw: Any) -> str | None:
+    """What makes a raw finding unreadable, if anything. The optional fields
+    are read leniently (see Checker); these five must be there and right."""
+    if not isinstance(raw, Mapping):
+        return "not an object"
+    missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
+    if missing:
+        return f"missing {missing[0]}"
+    try:
+        Severity.parse(str(raw["severity"]))
+    except ValueError:
+        return "unknown severity"
+    if _as_int(raw["line"]) is None:
+        return "line not a whole number"
+    return None
+
+
 NOT_CHANGED = "not on a line this change touched"
 
 
@@ -106,18 +129,11 @@ class Checker:
         self.dropped[reason] += 1
 
     def _validate(self, raw: Any, model: str, cached: bool) -> Finding | None:
-        if not isinstance(raw, Mapping):
-            self._drop("not an object")
+        problem = schema_problem(raw)
+        if problem:
+            self._drop(problem)
             return None
-        missing = [k for k in REQUIRED if raw.get(k) in (None, "")]
-        if missing:
-            self._drop(f"missing {missing[0]}")
-            return None
-        try:
-            severity = Severity.parse(str(raw["severity"]))
-        except ValueError:
-            self._drop("unknown severity")
-            return None
+        severity = Severity.parse(str(raw["severity"]))
         file = self.files.get(str(raw["path"]))
         if file is None:
             self._drop("path not in the change")

@@ -31,9 +31,16 @@ class Repo(NamedTuple):
     prefix: str  # the current directory relative to root, "" or "sub/dir/"
 
 
-def run(args: Sequence[str], cwd: str | None = None, stdin: bytes | None = None) -> bytes:
-    """Run git and return its stdout; a failure becomes a GitError with git's words."""
-    cmd = ["git", "-c", "core.quotepath=false", *args]
+def run(
+    args: Sequence[str],
+    cwd: str | None = None,
+    stdin: bytes | None = None,
+    config: Sequence[str] = (),
+) -> bytes:
+    """Run git and return its stdout; a failure becomes a GitError with git's words.
+    `config` holds `name=value` settings for this one command."""
+    options = [o for c in ("core.quotepath=false", *config) for o in ("-c", c)]
+    cmd = ["git", *options, *args]
     try:
         proc = subprocess.run(
             cmd,
@@ -68,6 +75,11 @@ def find_repo(cwd: str | None = None) -> Repo:
         if "not a git repository" in str(e):
             raise GitError(
                 "not inside a git repository: run commitgate from a git working tree"
+            ) from None
+        if "must be run in a work tree" in str(e):
+            raise GitError(
+                "not inside a git working tree (in a .git directory, or a bare repository): "
+                "run commitgate from the working tree"
             ) from None
         raise
     lines = os.fsdecode(out).split("\n")
@@ -140,7 +152,7 @@ def collect(
         spec = ["--cached"]
         mode, description = Mode.STAGED, "staged change"
 
-    entries, hunks = _diff(repo, spec)
+    entries, hunks = _diff(repo, spec, max_bytes)
     if mode is Mode.STAGED:
         unmerged = sorted({e.path for e in entries if e.status == "U"})
         if unmerged:
@@ -183,6 +195,9 @@ def collect(
             continue
         lines = split_lines(text)
         status = _STATUS_NAMES[e.status]
+        if not lines and status == "added":
+            not_reviewed.append(NotReviewed(e.path, "empty"))
+            continue
         file_hunks: tuple[Hunk, ...] = ()
         if status in ("modified", "renamed", "copied"):
             file_hunks = hunks.get((e.old_sha, e.new_sha), ())
@@ -218,11 +233,15 @@ def _too_large(size: int, max_bytes: int) -> str:
 
 
 def _diff(
-    repo: Repo, spec: list[str]
+    repo: Repo, spec: list[str], max_bytes: int
 ) -> tuple[list[_Entry], dict[tuple[str, str], tuple[Hunk, ...]]]:
     """One `git diff` giving both the raw entries (NUL-separated, exact paths)
     and a zero-context patch whose hunks are keyed by (old blob, new blob), so
-    no path ever has to be parsed back out of a patch header."""
+    no path ever has to be parsed back out of a patch header.
+
+    Files over max_bytes are not reviewed, so git treats them as binary
+    (core.bigFileThreshold): the patch of a 50 MB file would otherwise be
+    written, read and parsed, for nothing."""
     out = run(
         [
             "diff",
@@ -243,6 +262,7 @@ def _diff(
             "--",
         ],
         cwd=repo.root,
+        config=[f"core.bigFileThreshold={max_bytes}"],
     )
     entries: list[_Entry] = []
     pos = 0
@@ -380,6 +400,9 @@ def _collect_whole(repo: Repo, paths: Sequence[str], max_bytes: int) -> Change:
         text = decode(data)
         if text is None:
             not_reviewed.append(NotReviewed(rel, "binary"))
+            continue
+        if not text:
+            not_reviewed.append(NotReviewed(rel, "empty"))
             continue
         files.append(ChangedFile(rel, "whole", split_lines(text)))
     return Change(Mode.FILES, files, not_reviewed, "whole files")

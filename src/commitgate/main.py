@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return code
         return _review(args)
     except CommitgateError as e:
-        print(f"commitgate: error: {e}", file=sys.stderr)
+        print(f"commitgate: error: {_redacted(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("commitgate: interrupted", file=sys.stderr)
@@ -114,12 +114,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("COMMITGATE_DEBUG"):
             raise
         print(
-            f"commitgate: internal error: {type(e).__name__}: {e}\n"
+            f"commitgate: internal error: {type(e).__name__}: {_redacted(str(e))}\n"
             "This is a bug in commitgate. Run again with COMMITGATE_DEBUG=1 for the "
             "traceback, and report it.",
             file=sys.stderr,
         )
         return 3
+
+
+def _redacted(text: str) -> str:
+    """The last guard: no credential in a message, whatever raised it. The
+    client removes it from what the server says; this catches the rest."""
+    # The names of client.TOKEN_VARIABLES (importing client would load httpx).
+    for name in ("AI_GATEWAY_API_KEY", "VERCEL_OIDC_TOKEN"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            text = text.replace(value, "[redacted]")
+    return text
 
 
 def _command(args: list[str]) -> str | None:

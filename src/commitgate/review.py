@@ -135,7 +135,7 @@ def review_change(
                 )
             return outcome
         checker = Checker(change.files if citable is None else citable, settings.unchanged_lines)
-        findings = merge_duplicates(_check(asked, checker, outcome), checker.dropped)
+        findings = merge_duplicates(_check(asked, checker, change, outcome), checker.dropped)
         outcome.dropped = checker.dropped
         if session.no_credential and settings.on_error == "auto":
             # A missing key is a setup problem, not a network hiccup: letting
@@ -173,26 +173,28 @@ def review_change(
     return outcome
 
 
-def _check(asked: ask.Asked, checker: Checker, outcome: Outcome) -> list[Finding]:
+def _check(asked: ask.Asked, checker: Checker, change: Change, outcome: Outcome) -> list[Finding]:
     """The findings of every verdict, checked; the files whose review failed
-    are moved to the not-reviewed list, with the failures."""
+    are moved to the not-reviewed list, each with its own reason."""
     findings = []
-    failed: set[str] = set()
+    failed: dict[str, str] = {}
     for verdict in asked.verdicts:
         if verdict.error is not None:
-            if verdict.error not in outcome.failures:
-                outcome.failures.append(verdict.error)
-            failed.add(verdict.unit.path)
+            # A file split over several requests is reviewed only if all were.
+            failed.setdefault(verdict.unit.path, verdict.error)
             continue
         for raw in verdict.findings or ():
             finding = checker.check(raw, model=verdict.model, cached=verdict.cached)
             if finding is not None:
                 findings.append(finding)
     if failed:
+        new = [why for why in dict.fromkeys(failed.values()) if why not in outcome.failures]
+        outcome.failures += new
         outcome.files = [p for p in outcome.files if p not in failed]
-        outcome.not_reviewed += [
-            NotReviewed(p, "no usable review (see above)") for p in sorted(failed)
-        ]
+        outcome.not_reviewed += [NotReviewed(p, failed[p]) for p in sorted(failed)]
+        outcome.changed_lines = sum(
+            f.changed_line_count() for f in change.files if f.path not in failed
+        )
     return findings
 
 

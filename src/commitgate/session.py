@@ -81,13 +81,16 @@ class Session:
             Endpoint,
             ModelClient,
             RetryPolicy,
+            credential_problem,
             find_credential,
         )
 
         credential = find_credential(self.env)
-        if credential is None:
+        problem = NO_CREDENTIAL if credential is None else credential_problem(credential)
+        if credential is None or problem:
+            # A key that is missing or pasted wrong is a setup problem.
             self.no_credential = True
-            return NO_CREDENTIAL
+            return problem or NO_CREDENTIAL
         s = self.settings
         endpoint = Endpoint(
             s.base_url,
@@ -98,7 +101,9 @@ class Session:
             s.ca_bundle,
             s.allow_http,
         )
-        self._client = ModelClient(endpoint, credential, RetryPolicy(s.retries), self.transport)
+        self._client = ModelClient(
+            endpoint, credential, RetryPolicy(s.retries, s.retry_backoff), self.transport
+        )
         return None
 
     def run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -16,6 +17,19 @@ def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'s' * (count != 1)}"
 
 
+def shown(path: str) -> str:
+    """A path as one line of text: quoted, as JSON, if it holds a line break
+    or another control character (git allows them in names)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return json.dumps(path, ensure_ascii=False)
+    return path
+
+
+def _listed(items: list[str], most: int = 10) -> str:
+    more = len(items) - most
+    return ", ".join(items[:most]) + (f", and {more} more" if more > 0 else "")
+
+
 def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line.strip() else "" for line in text.splitlines())
 
@@ -28,7 +42,7 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
         if f.held == IN_BASELINE:
             continue  # accepted before: counted in the summary, listed in JSON
         severity = paint(f.severity.label, SEVERITY[f.severity], color)
-        out.append(f"{f.path}:{f.line}: {severity}: {f.title}")
+        out.append(f"{shown(f.path)}:{f.line}: {severity}: {f.title}")
         out.append(_indent(f.message))
         if f.suggestion:
             out.append(_indent(f"fix: {f.suggestion}"))
@@ -41,7 +55,7 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
         out.append(f"dismissed by the second opinion ({settings.verify_model}):")
         for f in outcome.dismissed:
             severity = paint(f.severity.label, SEVERITY[f.severity], color)
-            out.append(paint(f"  {f.path}:{f.line}: {severity}: {f.title}", SUBTLE, color))
+            out.append(paint(f"  {shown(f.path)}:{f.line}: {severity}: {f.title}", SUBTLE, color))
         out.append("")
     head = headline(outcome, settings)
     hue = {"blocked": BOLD_RED, "error": RED, "unreviewed": YELLOW}.get(outcome.status, GREEN)
@@ -64,7 +78,10 @@ def headline(outcome: Outcome, settings: Settings) -> list[str]:
             if not outcome.files
             else "commitgate: the change was NOT fully reviewed"
         ]
-        lines += outcome.failures
+        for why in outcome.failures:
+            # When part of the change was reviewed, say which part was not.
+            failed = [shown(nr.path) for nr in outcome.not_reviewed if nr.reason == why]
+            lines.append(f"{_listed(failed)}: {why}" if outcome.files and failed else why)
         if status == "unreviewed":
             lines.append(
                 "letting the commit through because on-error = warn "
@@ -80,8 +97,9 @@ def facts(outcome: Outcome) -> list[str]:
     """What was reviewed, what was not, what was found and what it cost."""
     lines = []
     if outcome.files:
+        which = f" ({_listed([shown(p) for p in outcome.files])})" if outcome.failures else ""
         text = (
-            f"reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}, "
+            f"reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}{which}, "
             f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}"
         )
         if outcome.cached_units:
@@ -91,10 +109,12 @@ def facts(outcome: Outcome) -> list[str]:
                 else f" ({outcome.cached_units} of {outcome.units} parts from the cache)"
             )
         lines.append(text)
-    if outcome.not_reviewed:
-        shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
-        more = len(outcome.not_reviewed) - 10
-        lines.append(f"not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
+    # Files that failed are named above, with the failure.
+    skipped = [nr for nr in outcome.not_reviewed if nr.reason not in outcome.failures]
+    if skipped:
+        lines.append(
+            f"not reviewed: {_listed([f'{shown(nr.path)} ({nr.reason})' for nr in skipped])}"
+        )
     if outcome.findings or outcome.dropped or outcome.suppressed or outcome.dismissed:
         new = [f for f in outcome.findings if f.held != IN_BASELINE]
         counts = Counter(f.severity for f in new)
@@ -147,10 +167,10 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
         lines.append(f"    request {i}: ~{tokens:,} tokens")
         for unit in batch.units:
             count = unit.text.count("\n")
-            lines.append(f"      {unit.path} ({_n(count, 'line')} shown)")
+            lines.append(f"      {shown(unit.path)} ({_n(count, 'line')} shown)")
     if outcome.not_reviewed:
         lines.append("  not reviewed:")
-        lines += [f"    {nr.path}: {nr.reason}" for nr in outcome.not_reviewed]
+        lines += [f"    {shown(nr.path)}: {nr.reason}" for nr in outcome.not_reviewed]
     if total:
         text = f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"
         if outcome.cost is not None:
