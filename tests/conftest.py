@@ -166,25 +166,32 @@ def hooked(
     gateway: FakeGateway,
     monkeypatch: pytest.MonkeyPatch,
 ) -> GitRepo:
-    path, rev = hook_repo
-    repo.write(
-        ".pre-commit-config.yaml",
-        f"""\
-repos:
-  - repo: {path}
-    rev: {rev}
-    hooks:
-      - id: commitgate
-""",
-    )
-    repo.stage()
-    repo.commit("config")
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
     monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
     monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-e2e-secret")
     gateway.reviewer = marker_reviewer
-    pre_commit(repo, "install")
+    install(repo, hook_repo, ["commitgate"])
     return repo
+
+
+def install(
+    repo: GitRepo,
+    hook_repo: tuple[Path, str],
+    hooks: list[str],
+    hook_types: tuple[str, ...] = ("pre-commit",),
+) -> None:
+    """Configure these hooks of this checkout in `repo`, commit the
+    configuration, and install pre-commit's git hooks of these types."""
+    path, rev = hook_repo
+    listed = "".join(f"      - id: {h}\n" for h in hooks)
+    repo.write(
+        ".pre-commit-config.yaml", f"repos:\n  - repo: {path}\n    rev: {rev}\n    hooks:\n{listed}"
+    )
+    repo.stage(".pre-commit-config.yaml")
+    repo.git("commit", "-q", "--no-verify", "-m", "pre-commit config")
+    for t in hook_types:
+        proc = pre_commit(repo, "install", "--hook-type", t)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def pre_commit(repo: GitRepo, *args: str) -> subprocess.CompletedProcess[str]:

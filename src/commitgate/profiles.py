@@ -103,13 +103,13 @@ COMMIT_MSG = Profile(
     "commitgate-commit-msg",
     """\
 You check a commit message against the change it describes. The message is the \
-file "COMMIT_MSG"; the other files are the staged change. Report where the \
+file ".git/COMMIT_EDITMSG"; the files after it are the staged change. Report where the \
 message contradicts the change, describes a different change, or leaves out \
 something significant the change does (a behaviour change, a removal, a \
 migration, a security fix). Do not report wording, style, tense, length or \
 format. If the message describes the change, return no findings.""",
     """\
-Put every finding on a line of "COMMIT_MSG" (the subject is line 1), with \
+Put every finding on a line of ".git/COMMIT_EDITMSG" (the subject is line 1), with \
 category commit-message. Severity: high when the message contradicts the change \
 or describes another one; medium when it leaves out a significant part; low \
 when it is too vague to tell what changed. The suggestion is the corrected line. \

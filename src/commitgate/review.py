@@ -53,16 +53,18 @@ def review(
         whole=target.whole,
         max_bytes=settings.max_file_bytes,
     )
+    change = _select(change, settings)
     return review_change(
         settings,
         repo,
-        _select(change, settings),
+        change,
         env=env,
         dry_run=dry_run,
         use_cache=use_cache,
         no_tail=target.more_calls_follow,
         transport=transport,
         accepted=accepted,
+        context=tests_context(repo, change) if settings.profile == profiles.TESTS.name else None,
     )
 
 
@@ -78,13 +80,15 @@ def review_change(
     no_tail: bool = False,
     transport: httpx.BaseTransport | None = None,
     accepted: frozenset[str] | None = None,
+    context: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Review a change already collected; findings may cite only the files
-    in `citable` (default: all of the change)."""
+    in `citable` (default: all of the change). `context`: text shown beside
+    a file, by path (it is part of what the file's verdict is cached under)."""
     started = time.monotonic()
     profile = profiles.get(settings.profile)
     instructions = profile.instructions(settings.instructions)
-    units = _render(change, settings, repo, profile, instructions)
+    units = _render(change, settings, instructions, context or {})
     outcome = Outcome(
         description=change.description,
         model=settings.model,
@@ -235,30 +239,24 @@ def _select(change: Change, settings: Settings) -> Change:
 
 
 def _render(
-    change: Change,
-    settings: Settings,
-    repo: git.Repo,
-    profile: profiles.Profile,
-    instructions: str,
+    change: Change, settings: Settings, instructions: str, context: Mapping[str, str]
 ) -> list[prompt.Unit]:
-    """The change as units of review, within a request's budget; for the
-    test-gap review, each file with its existing tests beside it."""
+    """The change as units of review, each within a request's budget, each
+    with its file's `context` (what the model needs beside it) if any."""
     budget = ask.request_budget(settings, settings.model, instructions)
     max_chars = int(budget * plan.CHARS_PER_TOKEN)
-    tests: dict[str, list[str]] = {}
-    if profile is profiles.TESTS and change.files:
-        tests = testmap.related_tests(repo, [f.path for f in change.files])
-    in_change = [f.path for f in change.files]
     return [
         u
         for f in change.files
-        for u in prompt.units(
-            f,
-            settings.context_lines,
-            max_chars,
-            testmap.context(repo, tests[f.path], skip=in_change) if f.path in tests else "",
-        )
+        for u in prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""))
     ]
+
+
+def tests_context(repo: git.Repo, change: Change) -> dict[str, str]:
+    """For the test-gap review: each changed file's existing tests."""
+    tests = testmap.related_tests(repo, [f.path for f in change.files])
+    in_change = [f.path for f in change.files]
+    return {path: testmap.context(repo, found, skip=in_change) for path, found in tests.items()}
 
 
 def _policy(settings: Settings, env: Mapping[str, str]) -> str:

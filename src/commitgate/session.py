@@ -28,10 +28,14 @@ class Question(NamedTuple):
     input: str
     tokens: int  # estimated, for the run's budget
     reasoning_effort: str | None = None
+    # The answer's JSON schema and its reader (raising UnusableAnswer); by
+    # default, a list of findings.
+    schema: Mapping[str, Any] | None = None
+    parse: Callable[[str], Any] | None = None
 
 
 class Reply(NamedTuple):
-    findings: list[Any] | None  # None: no usable answer, see error
+    findings: Any  # what `parse` made of the answer; None: no usable answer, see error
     usage: Usage
     error: str | None = None
 
@@ -147,7 +151,8 @@ class Session:
             model=q.model,
             instructions=q.instructions,
             input=q.input,
-            schema=ANSWER_SCHEMA,
+            schema=ANSWER_SCHEMA if q.schema is None else q.schema,
+            schema_name="review" if q.schema is None else "answer",
             max_output_tokens=self.settings.max_output_tokens,
             reasoning_effort=q.reasoning_effort,
         )
@@ -165,7 +170,7 @@ class Session:
                 problem = f"the answer was cut short ({answer.status})"
                 continue
             try:
-                return Reply(parse_answer(answer.text), usage)
+                return Reply((q.parse or parse_answer)(answer.text), usage)
             except UnusableAnswer as e:
                 problem = str(e)
         return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}")

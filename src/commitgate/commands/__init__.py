@@ -15,6 +15,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commitgate.commands.baseline",
         "accept the findings of all tracked files: later runs block only on new ones",
     ),
+    "commit-msg": (
+        "commitgate.commands.commit_msg",
+        "FILE: check a commit message against the staged change, or draft one",
+    ),
     "init": (
         "commitgate.commands.init",
         "write a commented commitgate.toml; show the pre-commit config",
@@ -22,4 +26,4 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 # Commands that pre-commit itself runs as a hook's entry.
-HOOK_COMMANDS: frozenset[str] = frozenset()
+HOOK_COMMANDS: frozenset[str] = frozenset({"commit-msg"})
