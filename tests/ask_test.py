@@ -216,3 +216,34 @@ def test_the_key_is_made_of_what_decides_a_verdict() -> None:
     assert key != ask.unit_key(u, "m", "high", "one")
     assert key != ask.unit_key(u, "n", "low", "one")
     assert key != ask.unit_key(prompt.Unit("a.py", "texT", 1, 1), "m", "low", "one")
+
+
+def test_run_cost_budget(
+    repo: GitRepo,
+    env: FakeGateway,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo.write(
+        "commitgate.toml",
+        "max-request-tokens = 2000\nmax-concurrency = 1\non-error = 'fail'\nmax-run-cost = 0.02\n",
+    )
+    for i in range(4):
+        repo.write(f"f{i}.py", "".join(f"v{i}_{n} = {n}\n" for n in range(300)))
+    repo.stage()
+    # Each request is estimated at its input and 4,000 output tokens (about
+    # $0.009 with codex-mini) before it is sent, and counted at its real
+    # price after: small answers leave room for all four.
+    code, doc = run_json(capsys)
+    assert code == 0 and len(env.posts) == 4
+    repo.write(
+        "commitgate.toml",
+        "max-request-tokens = 2000\non-error = 'fail'\nmax-run-cost = 0.005\ncache = false\n",
+    )
+    code, doc = run_json(capsys)
+    assert code == 3 and len(env.posts) == 4  # no request fits: none is sent
+    assert "max-run-cost = $0.005" in str(doc["reason"])
+    monkeypatch.setenv("COMMITGATE_MODEL", "local/unpriced")
+    code, doc = run_json(capsys)
+    assert code == 3 and len(env.posts) == 4
+    assert "no price is known for local/unpriced" in str(doc["reason"])

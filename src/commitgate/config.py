@@ -85,6 +85,12 @@ KEYS: dict[str, Key] = {
         "the most tokens (in and out) one run may spend; requests that would pass "
         "it are not sent, and their files are listed as not reviewed. 0: no limit",
     ),
+    "max-run-cost": Key(
+        "number",
+        0.0,
+        "the most dollars one run may spend, estimated from the model's "
+        "prices before each request is sent. 0: no limit",
+    ),
     "cache": Key("bool", True, "reuse verdicts for content already reviewed"),
     # What each hook profile looks at (profiles.py).
     "instructions": Key(
@@ -198,6 +204,7 @@ class Settings:
     max_request_tokens: int
     max_concurrency: int
     max_run_tokens: int
+    max_run_cost: float
     cache: bool
     instructions: str
     paths: tuple[str, ...]

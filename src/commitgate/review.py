@@ -111,7 +111,7 @@ def review_change(
     from commitgate.progress import Progress
 
     store = _open_cache(settings, repo, outcome) if use_cache and settings.cache else None
-    session = Session(settings, env, transport=transport)
+    session = Session(settings, env, common_dir=repo.common_dir, transport=transport)
     try:
         asked = ask.ask(
             units,

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import httpx
 
     from commitgate.client import ModelClient
+    from commitgate.cost import Price
 
 T = TypeVar("T")
 
@@ -46,8 +47,10 @@ class Session:
         settings: Settings,
         env: Mapping[str, str],
         *,
+        common_dir: str = "",
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """`common_dir`: the git common directory, where known prices are kept."""
         self.settings = settings
         self.env = env
         self.transport = transport
@@ -57,7 +60,7 @@ class Session:
         self.notes: list[str] = []
         self.no_credential = False
         self._client: ModelClient | None = None
-        self._budget = _Budget(settings.max_run_tokens)
+        self._budget = _Budget(settings, common_dir)
 
     def close(self) -> None:
         if self._client is not None:
@@ -65,8 +68,8 @@ class Session:
             self._client.close()
         if self._budget.refused:
             self.notes.append(
-                f"{self._budget.refused} request(s) not sent: the run would have passed "
-                f"max-run-tokens = {self.settings.max_run_tokens:,}"
+                f"{self._budget.refused} request(s) not sent: the run would have passed its "
+                "budget (max-run-tokens, max-run-cost)"
             )
 
     def __enter__(self) -> Session:
@@ -177,31 +180,74 @@ class Session:
 
 
 class _Budget:
-    """The run's token budget (0: none), shared by the worker threads: a
-    question is admitted only if what was used, plus the estimates of the
-    questions in flight, plus its own estimate, stays within it."""
+    """The run's budgets, in tokens and in dollars (0: none), shared by the
+    worker threads: a question is admitted only if what was spent, plus the
+    estimates of the questions in flight, plus its own estimate, stays
+    within both."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.used = 0
-        self.in_flight = 0
+    # Output is unknown before the answer: estimated at this many tokens
+    # (reasoning included), or max-output-tokens if that is less.
+    EXPECTED_OUTPUT = 4000
+
+    def __init__(self, settings: Settings, common_dir: str) -> None:
+        self.tokens = settings.max_run_tokens
+        self.usd = settings.max_run_cost
+        self.settings = settings
+        self.common_dir = common_dir
+        self.spent_tokens = 0
+        self.spent_usd = 0.0
+        self.flying_tokens = 0
+        self.flying_usd = 0.0
         self.refused = 0
         self._lock = threading.Lock()
 
+    def _price(self, model: str) -> Price | None:
+        from commitgate import cost
+
+        found = cost.price(self.settings, self.common_dir, fetch=False, model=model)
+        return found[0] if found else None
+
+    def _estimate(self, q: Question) -> tuple[int, float]:
+        tokens = q.tokens + plan.estimate_tokens(q.instructions)
+        if not self.usd:
+            return tokens, 0.0
+        p = self._price(q.model)
+        out = min(self.EXPECTED_OUTPUT, self.settings.max_output_tokens)
+        return tokens, (tokens * p.input + out * p.output) if p else float("inf")
+
     def admit(self, q: Question) -> str | None:
-        if not self.limit:
+        if not self.tokens and not self.usd:
             return None
-        cost = q.tokens + plan.estimate_tokens(q.instructions)
+        tokens, usd = self._estimate(q)
+        if usd == float("inf"):
+            self.refused += 1
+            return (
+                f"not sent: max-run-cost is set, and no price is known for {q.model} to keep to it"
+            )
         with self._lock:
-            if self.used + self.in_flight + cost <= self.limit:
-                self.in_flight += cost
+            fits_tokens = not self.tokens or (
+                self.spent_tokens + self.flying_tokens + tokens <= self.tokens
+            )
+            fits_usd = not self.usd or self.spent_usd + self.flying_usd + usd <= self.usd
+            if fits_tokens and fits_usd:
+                self.flying_tokens += tokens
+                self.flying_usd += usd
                 return None
             self.refused += 1
-        return f"not sent: the run's token budget (max-run-tokens = {self.limit:,}) is spent"
+        if not fits_tokens:
+            return f"not sent: the run's token budget (max-run-tokens = {self.tokens:,}) is spent"
+        return f"not sent: the run's budget (max-run-cost = ${self.usd:g}) is spent"
 
     def settle(self, q: Question, usage: Usage) -> None:
-        if not self.limit:
+        if not self.tokens and not self.usd:
             return
+        tokens, usd = self._estimate(q)
+        spent = 0.0
+        if self.usd:
+            p = self._price(q.model)
+            spent = usage.cost if usage.cost is not None else (p.of(usage) if p else usd)
         with self._lock:
-            self.in_flight -= q.tokens + plan.estimate_tokens(q.instructions)
-            self.used += usage.input_tokens + usage.output_tokens
+            self.flying_tokens -= tokens
+            self.flying_usd -= usd
+            self.spent_tokens += usage.input_tokens + usage.output_tokens
+            self.spent_usd += spent

@@ -182,7 +182,7 @@ def draft(settings: config.Settings, repo: git.Repo, path: str, text: str) -> in
             drafted = {"subject": hit["subject"], "body": str(hit.get("body", ""))}
         else:
             replies: list[Any] = []
-            with Session(settings, os.environ) as session:
+            with Session(settings, os.environ, common_dir=repo.common_dir) as session:
                 session.run([question], lambda i, reply: replies.append(reply))
             reply = replies[0]
             if reply.error is not None:
