@@ -135,7 +135,7 @@ def test_run_token_budget(
     code, doc = run_json(capsys)
     assert code == 3
     assert 1 <= len(env.posts) < 8
-    assert any("max-run-tokens = 6,000" in n for n in doc["notes"])
+    assert any("not sent: the run would have passed its budget" in n for n in doc["notes"])
     assert doc["usage"]["input_tokens"] + doc["usage"]["output_tokens"] <= 6000
     reasons = {nr["reason"] for nr in doc["not_reviewed"]}
     assert reasons == {"not sent: the run's token budget (max-run-tokens = 6,000) is spent"}
