@@ -95,6 +95,16 @@ KEYS: dict[str, Key] = {
     "ca-bundle": Key(
         "str", "", "a CA bundle file to verify the server with, instead of the system's"
     ),
+    # Secrets: what leaves the machine.
+    "never-send": Key(
+        "strings",
+        (),
+        "globs of files never sent, added to the built-in list (.env*, *.pem, id_rsa*, ...); "
+        "`!glob` sends files that list holds back",
+    ),
+    "redact": Key(
+        "bool", True, "replace secrets (keys, tokens, passwords) by placeholders before sending"
+    ),
 }
 
 # Keys an `[[overrides]]` entry may set besides `paths`.
@@ -134,6 +144,9 @@ class Settings:
     retries: int
     allow_http: bool
     ca_bundle: str
+    # Secrets.
+    never_send: tuple[str, ...]
+    redact: bool
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
 

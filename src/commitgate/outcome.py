@@ -33,6 +33,8 @@ class Outcome:
     batches: list[Batch] = dataclasses.field(default_factory=list)
     dry_run: bool = False
     elapsed: float = 0.0
+    # Secret values replaced before sending, by kind (never the values).
+    redacted: Counter[str] = dataclasses.field(default_factory=Counter)
 
     @property
     def reviewed(self) -> bool:

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import dispatch, git, plan, prompt
-from commitgate.change import Change, NotReviewed
+from commitgate import dispatch, git, neversend, plan, prompt
+from commitgate.change import Change, ChangedFile, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
 from commitgate.gate import Decision, decide
@@ -63,8 +63,12 @@ def review(
         ),
         settings.exclude,
     )
+    change = _hold_back(change, settings.never_send)
+    # What is sent is redacted; findings are checked against the files as
+    # they are (redaction keeps every line in its place).
+    sent, redacted = _redact(change.files) if settings.redact else (change.files, Counter())
     max_chars = int(settings.max_request_tokens * plan.CHARS_PER_TOKEN)
-    units = [u for f in change.files for u in prompt.units(f, settings.context_lines, max_chars)]
+    units = [u for f in sent for u in prompt.units(f, settings.context_lines, max_chars)]
     batches = plan.pack(units, settings.max_request_tokens)
     outcome = Outcome(
         description=change.description,
@@ -78,6 +82,7 @@ def review(
         on_error=_policy(settings, env),
         batches=batches,
         dry_run=dry_run,
+        redacted=redacted,
     )
     if dry_run or not batches:
         return outcome
@@ -198,6 +203,31 @@ def _exclude(change: Change, patterns: Sequence[str]) -> Change:
     change.files = keep
     change.not_reviewed = gone + change.not_reviewed
     return change
+
+
+def _hold_back(change: Change, patterns: Sequence[str]) -> Change:
+    held = [(f, neversend.glob_for(f.path, patterns)) for f in change.files]
+    change.files = [f for f, glob in held if glob is None]
+    change.not_reviewed = [
+        NotReviewed(f.path, f"never sent: matches never-send glob {glob!r}")
+        for f, glob in held
+        if glob is not None
+    ] + change.not_reviewed
+    return change
+
+
+def _redact(files: Sequence[ChangedFile]) -> tuple[list[ChangedFile], Counter[str]]:
+    if not files:
+        return list(files), Counter()
+    from commitgate import redact  # compiles its patterns: not for an empty run
+
+    out = []
+    found: Counter[str] = Counter()
+    for f in files:
+        clean, kinds = redact.redact_file(f)
+        out.append(clean)
+        found += kinds
+    return out, found
 
 
 def _policy(settings: Settings, env: Mapping[str, str]) -> str:

@@ -35,6 +35,8 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         "not_reviewed": [{"path": nr.path, "reason": nr.reason} for nr in outcome.not_reviewed],
         "findings": [f.to_json() for f in outcome.findings],
         "dropped": dict(sorted(outcome.dropped.items())),
+        # Secret values replaced before sending, by kind; never the values.
+        "redacted": dict(sorted(outcome.redacted.items())),
         "usage": {
             "input_tokens": u.input_tokens,
             "cached_input_tokens": u.cached_tokens,

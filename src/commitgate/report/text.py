@@ -72,6 +72,8 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
         shown = ", ".join(f"{nr.path} ({nr.reason})" for nr in outcome.not_reviewed[:10])
         more = len(outcome.not_reviewed) - 10
         lines.append(f"  not reviewed: {shown}" + (f", and {more} more" if more > 0 else ""))
+    if outcome.redacted:
+        lines.append(f"  {_redacted(outcome)}")
     if outcome.findings or outcome.dropped:
         counts = Counter(f.severity for f in outcome.findings)
         parts = [f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]]
@@ -97,6 +99,13 @@ def _summary(outcome: Outcome, settings: Settings) -> list[str]:
     return lines
 
 
+def _redacted(outcome: Outcome) -> str:
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(outcome.redacted.items()))
+    return (
+        f"secrets: {_n(sum(outcome.redacted.values()), 'value')} replaced before sending ({kinds})"
+    )
+
+
 def _dry_run(outcome: Outcome, settings: Settings) -> str:
     host = urlsplit(settings.base_url).hostname or settings.base_url
     overhead = estimate_tokens(REVIEW_INSTRUCTIONS) + 300  # the schema and framing
@@ -118,6 +127,8 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
     if outcome.not_reviewed:
         lines.append("  not reviewed:")
         lines += [f"    {nr.path}: {nr.reason}" for nr in outcome.not_reviewed]
+    if outcome.redacted:
+        lines.append(f"  {_redacted(outcome)}")
     if total:
         lines.append(
             f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"

@@ -1,0 +1,50 @@
+"""Files never sent, whatever is in them: keys, keystores, credential and
+environment files. Their names are enough to know; their content would be
+mostly secret, and redaction is for secrets in the middle of code."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from commitgate.glob import matcher
+
+# The `never-send` setting adds to these, and `!glob` takes one back.
+NEVER_SEND: tuple[str, ...] = (
+    ".env*",
+    "*.pem",
+    "*.key",
+    "*.p12",
+    "*.pfx",
+    "*.p8",
+    "*.ppk",
+    "*.jks",
+    "*.keystore",
+    "*.kdbx",
+    "id_rsa*",
+    "id_dsa*",
+    "id_ecdsa*",
+    "id_ed25519*",
+    "credentials.json",
+    "**/.aws/credentials",
+    ".npmrc",
+    ".pypirc",
+    ".netrc",
+    "_netrc",
+    ".git-credentials",
+    ".htpasswd",
+    ".pgpass",
+    "*.tfstate",
+    "*.tfstate.backup",
+)
+
+
+def glob_for(path: str, patterns: Sequence[str] = ()) -> str | None:
+    """The glob that holds `path` back, or None if it may be sent. The last
+    matching pattern decides, as in .gitignore: `!glob` sends what an earlier
+    pattern held back."""
+    held = None
+    for pattern in (*NEVER_SEND, *patterns):
+        allow = pattern.startswith("!")
+        if matcher((pattern[1:] if allow else pattern,))(path):
+            held = None if allow else pattern
+    return held
