@@ -331,8 +331,9 @@ class ModelClient:
         if kind == "no_providers_available" or "no_providers_available" in detail:
             return ServiceError(
                 f"no provider of {model} on {host} satisfies the request's routing options: "
-                "with zero-data-retention on, only providers that retain no data may serve it. "
-                "Choose a model they serve, or turn zero-data-retention off" + said,
+                "with zero-data-retention on, only providers that retain no data may serve it, "
+                "and with provider-only, only those listed. Choose a model they serve, or "
+                "relax those settings" + said,
                 status=status,
             )
         advice = {

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import dispatch, git, neversend, plan, prompt
+from commitgate import dispatch, git, neversend, plan, prompt, routing
 from commitgate.change import Change, ChangedFile, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, UnusableAnswer, merge_duplicates, parse_answer
@@ -84,6 +84,9 @@ def review(
         dry_run=dry_run,
         redacted=redacted,
     )
+    note = routing.off_gateway_note(settings)
+    if note and batches:
+        outcome.notes.append(note)
     if dry_run or not batches:
         return outcome
 
@@ -171,6 +174,7 @@ def _ask(
         schema=prompt.ANSWER_SCHEMA,
         max_output_tokens=settings.max_output_tokens,
         reasoning_effort=settings.reasoning_effort,
+        extra=routing.provider_options(settings),
     )
     usage = Usage()
     problem = ""
