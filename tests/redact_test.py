@@ -158,8 +158,12 @@ def test_code_that_names_a_key_marker_stays_code() -> None:
         "",
         "    return parse(text)",
         'END = "-----END RSA PRIVATE KEY-----"',
+        'assert lines[0] == "-----BEGIN RSA PRIVATE KEY-----"',
+        'assert lines[-1] == "-----END RSA PRIVATE KEY-----"',
+        'pem = f"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n"',
     ]
-    assert r.redact("pem.py", code).lines == tuple(code)
+    out = r.redact("pem.py", code)
+    assert out.lines == tuple(code) and out.found == Counter()
 
 
 def test_removed_lines_inside_a_key_are_redacted() -> None:

@@ -381,10 +381,12 @@ def _private_keys(lines: list[str], in_block: bool) -> tuple[list[str], int, fro
             end = _PEM_END.search(line)
             if end is not None:
                 body = line[: end.start()]
-                if _B64_RUN.search(body):
+                # Before END, the last of the body, or code that names END.
+                if _PEM_BODY.fullmatch(body) and _B64_RUN.search(body):
                     found += not counted
                     counted = True
-                out.append(_key_body(body) + line[end.start() :])
+                    line = _key_body(body) + line[end.start() :]
+                out.append(line)
                 in_block = False
                 continue
             if _is_body(lines, i):
@@ -406,9 +408,10 @@ def _private_keys(lines: list[str], in_block: bool) -> tuple[list[str], int, fro
         end = _PEM_END.search(rest)
         if end is not None:
             middle = rest[: end.start()]
-            if _B64_RUN.search(middle):
+            if _LONG_RUN.search(middle):
                 found += 1
-            out.append(head + _key_span(middle) + rest[end.start() :])
+                line = head + _key_span(middle) + rest[end.start() :]
+            out.append(line)
             continue
         counted = _LONG_RUN.search(rest) is not None
         found += counted
