@@ -90,7 +90,13 @@ def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
     return gateway
 
 
-OPTIONS = 'zero-data-retention = true\nprovider-only = ["azure"]\ntags = ["ci"]\n'
+OPTIONS = (
+    "zero-data-retention = true\n"
+    'provider-order = ["bedrock", "anthropic"]\n'
+    'provider-only = ["azure"]\n'
+    'user = "ci-bot"\n'
+    'tags = ["ci"]\n'
+)
 
 
 def _review(repo: GitRepo, capsys: pytest.CaptureFixture[str], toml: str) -> tuple[int, str]:
@@ -115,8 +121,15 @@ def test_bodies_carry_the_options(
     [req] = env.requests
     body: dict[str, Any] = req.json
     assert body["providerOptions"] == {
-        "gateway": {"zeroDataRetention": True, "only": ["azure"], "tags": ["ci"]}
+        "gateway": {
+            "zeroDataRetention": True,
+            "order": ["bedrock", "anthropic"],
+            "only": ["azure"],
+            "user": "ci-bot",
+            "tags": ["ci"],
+        }
     }
+    assert "user" not in body  # the gateway's user, not OpenAI's top-level one
     if api == "responses":
         assert body["store"] is False
         assert req.path == "/v1/responses"
