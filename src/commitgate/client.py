@@ -373,10 +373,10 @@ class ModelClient:
         if kind == "no_providers_available" or "no_providers_available" in detail:
             return ServiceError(
                 f"no provider on {host} may serve {model} for this request (HTTP {status} "
-                f"no_providers_available{said}): under zero data retention only providers "
-                "that keep no data are eligible, and bring-your-own keys are skipped. Choose a "
-                "model such a provider serves, or turn zero data retention off where it is set "
-                f"(credential: {var})",
+                f"no_providers_available{said}): under zero data retention "
+                "(zero-data-retention = true) only providers that retain no data are eligible, "
+                "and bring-your-own keys are skipped; with provider-only, only the providers "
+                f"listed. Choose a model they serve, or relax those settings (credential: {var})",
                 status=status,
             )
         advice = {

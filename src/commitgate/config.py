@@ -25,7 +25,9 @@ DEFAULT_MODEL = "openai/gpt-5.1-codex-mini"
 
 
 class Key(NamedTuple):
-    kind: str  # str | bool | int | number | severity | choice | strings | counts | overrides
+    # str | bool | int | number | severity | choice | strings | counts | overrides
+    # | label (a string of at most 256 characters) | tags (at most 10 of 1-64)
+    kind: str
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -167,6 +169,23 @@ KEYS: dict[str, Key] = {
         1.0,
         "seconds before the first retry; doubled for each next one (at most 30), with jitter",
     ),
+    # Secrets and privacy: what leaves the machine, and what the gateway keeps.
+    "never-send": Key(
+        "strings",
+        (),
+        "globs of files never sent, added to the built-in list (.env*, *.pem, id_rsa*, ...); "
+        "`!glob` sends files that list holds back",
+    ),
+    "redact": Key(
+        "bool", True, "replace secrets (keys, tokens, passwords) by placeholders before sending"
+    ),
+    "zero-data-retention": Key(
+        "bool", False, "ask the gateway to route only to providers that retain no data"
+    ),
+    "provider-order": Key("strings", (), "gateway providers to try first, in this order"),
+    "provider-only": Key("strings", (), "the only gateway providers that may serve the review"),
+    "user": Key("label", "", "an end-user id the gateway reports usage under"),
+    "tags": Key("tags", (), "labels the gateway reports usage under (at most 10)"),
 }
 
 # Keys an `[[overrides]]` entry may set besides `paths`.
@@ -225,6 +244,14 @@ class Settings:
     baseline: str
     # Failure handling: retries.
     retry_backoff: float
+    # Secrets and privacy.
+    never_send: tuple[str, ...]
+    redact: bool
+    zero_data_retention: bool
+    provider_order: tuple[str, ...]
+    provider_only: tuple[str, ...]
+    user: str
+    tags: tuple[str, ...]
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
 
@@ -389,6 +416,15 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
         return tuple(value)
     if kind == "counts":
         return _counts(value, where, key)
+    if kind == "label":
+        if not isinstance(value, str) or len(value) > 256:
+            raise bad("a string of at most 256 characters")
+        return value
+    if kind == "tags":
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        if not ok or len(value) > 10 or any(len(v) > 64 for v in value):
+            raise bad("a list of at most 10 strings of 1 to 64 characters")
+        return tuple(value)
     if kind == "overrides":
         return _overrides(value, where)
     raise AssertionError(kind)  # pragma: no cover

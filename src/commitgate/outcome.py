@@ -40,6 +40,8 @@ class Outcome:
     cached_units: int = 0  # ...and how many of them had a verdict in the cache
     dry_run: bool = False
     elapsed: float = 0.0
+    # Secret values replaced before sending, by kind (never the values).
+    redacted: Counter[str] = dataclasses.field(default_factory=Counter)
     suppressed: int = 0  # findings removed by `commitgate: ignore` comments
     # What the requests cost (for a dry run: what sending would cost, input only).
     cost: Cost | None = None

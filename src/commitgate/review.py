@@ -6,10 +6,24 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from commitgate import ask, baseline, cache, git, plan, profiles, prompt, suppress, testmap, verify
+from commitgate import (
+    ask,
+    baseline,
+    cache,
+    git,
+    neversend,
+    plan,
+    profiles,
+    prompt,
+    routing,
+    suppress,
+    testmap,
+    verify,
+)
 from commitgate.change import Change, ChangedFile, NotReviewed
 from commitgate.config import Settings
 from commitgate.findings import Checker, Finding, merge_duplicates
@@ -64,7 +78,11 @@ def review(
         no_tail=target.more_calls_follow,
         transport=transport,
         accepted=accepted,
-        context=tests_context(repo, change) if settings.profile == profiles.TESTS.name else None,
+        context=(
+            tests_context(repo, change, settings)
+            if settings.profile == profiles.TESTS.name
+            else None
+        ),
     )
 
 
@@ -88,7 +106,11 @@ def review_change(
     started = time.monotonic()
     profile = profiles.get(settings.profile)
     instructions = profile.instructions(settings.instructions)
-    units = _render(change, settings, instructions, context or {})
+    change = neversend.hold_back(change, settings.never_send)
+    # What is sent is redacted; findings are checked against the files as
+    # they are (redaction keeps every line in its place).
+    sent, redacted = sendable(change.files, settings)
+    units = _render(sent, settings, instructions, context or {})
     outcome = Outcome(
         description=change.description,
         model=settings.model,
@@ -101,9 +123,13 @@ def review_change(
         on_error=_policy(settings, env),
         dry_run=dry_run,
         root=repo.root,
+        redacted=redacted,
     )
     if not units:
         return outcome
+    note = routing.off_gateway_note(settings)
+    if note:
+        outcome.notes.append(note)
     if accepted is None:
         # Read before anything is sent: a broken baseline costs no tokens.
         accepted = baseline.accepted(repo.root, settings)
@@ -238,8 +264,23 @@ def _select(change: Change, settings: Settings) -> Change:
     return change
 
 
+def sendable(
+    files: Sequence[ChangedFile], settings: Settings
+) -> tuple[list[ChangedFile], Counter[str]]:
+    """The files as they may leave the machine: with their secrets replaced
+    (unless redact = false), and what was replaced, by kind."""
+    if not files or not settings.redact:
+        return list(files), Counter()
+    from commitgate import redact  # compiles its patterns: not for an empty run
+
+    return redact.redact_files(files)
+
+
 def _render(
-    change: Change, settings: Settings, instructions: str, context: Mapping[str, str]
+    files: Sequence[ChangedFile],
+    settings: Settings,
+    instructions: str,
+    context: Mapping[str, str],
 ) -> list[prompt.Unit]:
     """The change as units of review, each within a request's budget, each
     with its file's `context` (what the model needs beside it) if any."""
@@ -247,16 +288,21 @@ def _render(
     max_chars = int(budget * plan.CHARS_PER_TOKEN)
     return [
         u
-        for f in change.files
+        for f in files
         for u in prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""))
     ]
 
 
-def tests_context(repo: git.Repo, change: Change) -> dict[str, str]:
-    """For the test-gap review: each changed file's existing tests."""
+def tests_context(repo: git.Repo, change: Change, settings: Settings) -> dict[str, str]:
+    """For the test-gap review: each changed file's existing tests, as they
+    may be sent (never-send files left out, secrets replaced)."""
     tests = testmap.related_tests(repo, [f.path for f in change.files])
     in_change = [f.path for f in change.files]
-    return {path: testmap.context(repo, found, skip=in_change) for path, found in tests.items()}
+    out = {}
+    for path, found in tests.items():
+        allowed = [t for t in found if neversend.glob_for(t, settings.never_send) is None]
+        out[path] = testmap.context(repo, allowed, skip=in_change, redact=settings.redact)
+    return out
 
 
 def _policy(settings: Settings, env: Mapping[str, str]) -> str:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from commitgate import dispatch, plan
+from commitgate import dispatch, plan, routing
 from commitgate.config import Settings
 from commitgate.deadline import Deadline
 from commitgate.findings import UnusableAnswer, parse_answer
@@ -158,6 +158,7 @@ class Session:
             schema_name="review" if q.schema is None else "answer",
             max_output_tokens=self.settings.max_output_tokens,
             reasoning_effort=q.reasoning_effort,
+            extra=routing.provider_options(self.settings),
         )
         usage = Usage()
         problem = ""

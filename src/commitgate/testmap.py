@@ -32,7 +32,9 @@ def related_tests(
     return out
 
 
-def context(repo: git.Repo, tests: Sequence[str], skip: Iterable[str] = ()) -> str:
+def context(
+    repo: git.Repo, tests: Sequence[str], skip: Iterable[str] = (), *, redact: bool = True
+) -> str:
     """The text of existing tests, as context lines the model may not cite
     (no line numbers, so nothing in them can be anchored)."""
     parts: list[str] = []
@@ -50,7 +52,12 @@ def context(repo: git.Repo, tests: Sequence[str], skip: Iterable[str] = ()) -> s
             continue
         body = text[:left]
         left -= len(body)
-        shown = "\n".join(f"| {line}" for line in body.splitlines())
+        lines = body.splitlines()
+        if redact:
+            from commitgate.redact import redact as replace_secrets
+
+            lines = list(replace_secrets(path, lines).lines)
+        shown = "\n".join(f"| {line}" for line in lines)
         cut = " (cut)" if len(text) > len(body) else ""
         parts.append(f'### EXISTING TEST "{path}" (context only{cut})\n{shown}')
     return "\n".join(parts)

@@ -131,11 +131,15 @@ def check(settings: config.Settings, repo: git.Repo, message: list[str], fmt: st
 def _change_text(settings: config.Settings, staged: Change) -> str:
     """The staged change as the model sees it in a review, cut to half a
     request so that the message and the answer fit beside it."""
+    from commitgate.neversend import hold_back
+    from commitgate.review import sendable
+
     limit = int(settings.max_request_tokens * 3.2 / 2)
     parts: list[str] = []
     used = 0
     left_out = 0
-    for f in staged.files:
+    files, _ = sendable(hold_back(staged, settings.never_send).files, settings)
+    for f in files:
         for unit in prompt.units(f, settings.context_lines, limit):
             if used + len(unit.text) > limit:
                 left_out += 1

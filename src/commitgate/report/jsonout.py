@@ -35,6 +35,8 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         "findings": [f.to_json() for f in outcome.findings],
         "dismissed": [f.to_json() for f in outcome.dismissed],
         "dropped": dict(sorted(outcome.dropped.items())),
+        # Secret values replaced before sending, by kind; never the values.
+        "redacted": dict(sorted(outcome.redacted.items())),
         "suppressed": outcome.suppressed,
         "baselined": sum(f.held == IN_BASELINE for f in outcome.findings),
         "usage": {

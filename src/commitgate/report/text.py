@@ -115,6 +115,8 @@ def facts(outcome: Outcome) -> list[str]:
         lines.append(
             f"not reviewed: {_listed([f'{shown(nr.path)} ({nr.reason})' for nr in skipped])}"
         )
+    if outcome.redacted:
+        lines.append(_redacted(outcome))
     if outcome.findings or outcome.dropped or outcome.suppressed or outcome.dismissed:
         new = [f for f in outcome.findings if f.held != IN_BASELINE]
         counts = Counter(f.severity for f in new)
@@ -147,6 +149,12 @@ def facts(outcome: Outcome) -> list[str]:
     return lines
 
 
+def _redacted(outcome: Outcome) -> str:
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(outcome.redacted.items()))
+    count = _n(sum(outcome.redacted.values()), "value")
+    return f"secrets: {count} replaced before sending ({kinds})"
+
+
 def _dry_run(outcome: Outcome, settings: Settings) -> str:
     host = urlsplit(settings.base_url).hostname or settings.base_url
     lines = [f"commitgate: dry run, nothing sent ({outcome.description})"]
@@ -171,6 +179,8 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
     if outcome.not_reviewed:
         lines.append("  not reviewed:")
         lines += [f"    {shown(nr.path)}: {nr.reason}" for nr in outcome.not_reviewed]
+    if outcome.redacted:
+        lines.append(f"  {_redacted(outcome)}")
     if total:
         text = f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"
         if outcome.cost is not None:
