@@ -175,10 +175,9 @@ def units(f: ChangedFile, context: int, max_chars: int) -> list[Unit]:
     block boundaries (`@@` lines), or between lines of a whole file, each
     part with its own header so it can be reviewed on its own."""
     body = render(f, context)
-    header = _header(f)
-    size = len(header) + 1 + sum(len(line) + 1 for line in body)
-    if size <= max_chars:
-        return [Unit(f.path, "\n".join([header, *body]), 1, max(1, len(f.lines)))]
+    text = "\n".join([_header(f), *body])
+    if len(text) + 1 <= max_chars:  # every line counted with its newline
+        return [Unit(f.path, text, 1, max(1, len(f.lines)))]
     parts: list[list[str]] = [[]]
     used = 0
     for line in body:
