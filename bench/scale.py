@@ -9,6 +9,9 @@ Target: peak RSS under 300 MB; every file accounted for."""
 from __future__ import annotations
 
 import collections
+import json
+import shutil
+import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +22,11 @@ from tests.fake_gateway import FakeGateway
 from bench import corpus, harness
 
 TARGET_MB = 300
+DRY_RUN = "`commitgate --all-files --dry-run` (baseline: sends nothing)"
+NO_CACHE = "`commitgate --all-files --no-cache`"
+EMPTY = "`commitgate --all-files`, empty cache"
+CACHED = "`commitgate --all-files`, cached re-run"
+PRE_COMMIT = "`pre-commit run commitgate --all-files`, hook args `--no-cache`; {calls} calls"
 ROUNDS = 3
 FILES = 10_000
 LINES = 1_000_000
@@ -66,6 +74,43 @@ def check(doc: Mapping[str, Any], tracked: set[str]) -> tuple[bool, dict[str, in
     return complete, dict(reasons)
 
 
+def pre_commit_config(ws: harness.Workspace) -> Path:
+    """A pre-commit configuration (outside the repository under test, so
+    that it is not one of its files) whose hook is this checkout, as
+    pre-commit would clone it, reporting in JSON."""
+    hook = ws.path / "hook"
+    hook.mkdir()
+    for name in ("pyproject.toml", ".pre-commit-hooks.yaml", "README.md", "LICENSE"):
+        shutil.copy(harness.ROOT / name, hook / name)
+    shutil.copytree(
+        harness.ROOT / "src",
+        hook / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
+    harness.git(hook, ws.env(), "init", "-q")
+    harness.commit(hook, ws.env())
+    rev = harness.git(hook, ws.env(), "rev-parse", "HEAD").strip()
+    config = ws.path / "pre-commit-config.yaml"
+    config.write_text(
+        f"repos:\n  - repo: {hook}\n    rev: {rev}\n    hooks:\n      - id: commitgate\n"
+        "        args: [--format, json, --no-cache]\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def reports(output: str) -> list[dict[str, Any]]:
+    """The JSON reports of every call pre-commit made, from its output."""
+    decoder = json.JSONDecoder()
+    docs = []
+    at = output.find("{")
+    while at != -1:
+        doc, end = decoder.raw_decode(output, at)
+        docs.append(doc)
+        at = output.find("{", end)
+    return docs
+
+
 def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bool:
     where = harness.machine()
     rounds = rounds or ROUNDS
@@ -77,16 +122,36 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
         cmd = [*harness.script("commitgate"), "--all-files", "--format", "json"]
         cache = repo / ".git" / "commitgate"
         results: dict[str, list[Result]] = collections.defaultdict(list)
+        from identify.identify import tags_from_path  # pre-commit's own file typing
+
+        config = pre_commit_config(ws)
+        hook_env = {**env, "PRE_COMMIT_HOME": str(ws.path / "pre-commit-home")}
+        pre_commit = [sys.executable, "-m", "pre_commit", "run", "--config", str(config)]
+        harness.run([*pre_commit[:3], "install-hooks", "--config", str(config)], repo, hook_env)
+        # The hook takes text files only (`types: [text]`): pre-commit never
+        # passes it the others.
+        not_text = {p for p in tracked if "text" not in tags_from_path(str(repo / p))}
+        calls: list[int] = []
 
         def once(name: str, args: list[str], empty: bool) -> float:
             if empty:
                 for p in cache.glob("*"):
                     p.unlink()
             gw.requests.clear()  # the bodies of 400 requests add up
-            r = harness.run([*cmd, *args], repo, env)
-            doc = harness.report(r)
+            if name == PRE_COMMIT:
+                r = harness.run([*pre_commit, "--all-files", "--color", "never"], repo, hook_env)
+                docs = reports(r.stdout)
+                calls.append(len(docs))
+                doc = {
+                    "files": [f for d in docs for f in d["files"]],
+                    "not_reviewed": [nr for d in docs for nr in d["not_reviewed"]]
+                    + [{"path": p, "reason": "not text (pre-commit)"} for p in not_text],
+                }
+            else:
+                r = harness.run([*cmd, *args], repo, env)
+                doc = harness.report(r)
             if r.code != 0:
-                raise SystemExit(f"bench: commitgate exited {r.code}: {r.stderr.strip()}")
+                raise SystemExit(f"bench: {name} exited {r.code}: {r.stderr.strip()}")
             complete, reasons = check(doc, tracked)
             results[name].append(
                 Result(
@@ -101,17 +166,18 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
             )
             return r.seconds
 
-        once("cached re-run", [], True)  # warms the cache and the page cache
+        once(CACHED, [], True)  # warms the cache and the page cache
         harness.interleave(
             {
-                "--dry-run (baseline)": lambda: once("--dry-run (baseline)", ["--dry-run"], False),
-                "--no-cache": lambda: once("--no-cache", ["--no-cache"], False),
-                "empty cache": lambda: once("empty cache", [], True),
-                "cached re-run": lambda: once("cached re-run", [], False),
+                DRY_RUN: lambda: once(DRY_RUN, ["--dry-run"], False),
+                NO_CACHE: lambda: once(NO_CACHE, ["--no-cache"], False),
+                EMPTY: lambda: once(EMPTY, [], True),
+                CACHED: lambda: once(CACHED, [], False),
+                PRE_COMMIT: lambda: once(PRE_COMMIT, [], False),
             },
             rounds,
         )
-        results["cached re-run"].pop(0)
+        results[CACHED].pop(0)
     rows = []
     ok = True
     for name, rs in results.items():
@@ -123,7 +189,7 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
         requests = sorted({r.requests for r in rs})
         rows.append(
             [
-                f"`--all-files {name}`" if name.startswith("--") else f"`--all-files`, {name}",
+                name.format(calls="/".join(map(str, sorted(set(calls))))),
                 t.s(),
                 f"{cpu.median:.2f} s",
                 "/".join(map(str, requests)),
