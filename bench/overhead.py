@@ -32,9 +32,14 @@ def commands(repo: Path, files: list[str]) -> dict[str, list[str]]:
     return {
         "commitgate": [*harness.script("commitgate"), *files],
         "detect-secrets-hook": [*harness.script("detect-secrets-hook"), *files],
-        # For scale: the interpreter alone, and with the HTTP client imported.
+        # For scale: the interpreter alone, and with the HTTP client loaded
+        # as commitgate loads it (httpcore is imported by the first Client).
         "python -c pass": [sys.executable, "-c", "pass"],
-        "python -c 'import httpx'": [sys.executable, "-c", "import httpx"],
+        "python -c 'import httpx; httpx.Client(verify=False)'": [
+            sys.executable,
+            "-c",
+            "import httpx; httpx.Client(verify=False)",
+        ],
     }
 
 

@@ -7,9 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import concurrency, corpus, efficiency, harness, scale
+from bench import cache, concurrency, corpus, efficiency, harness, overhead, scale
 
 from tests.fake_gateway import FakeGateway
+
+
+def test_every_benchmark_has_a_section_and_an_entry_point() -> None:
+    for module in (overhead, concurrency, cache, scale, efficiency):
+        assert module.__name__.split(".")[-1] in harness.SECTIONS
+        assert callable(module.main)
 
 
 def test_typical_commit_is_five_modules_and_about_200_changed_lines() -> None:
