@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -172,6 +172,19 @@ def report(r: Run) -> dict[str, Any]:
     return doc
 
 
+def typical_repo(ws: Workspace, name: str = "typical") -> tuple[Path, list[str]]:
+    """A repository with the typical commit staged; its files."""
+    from bench import corpus
+
+    c = corpus.typical_commit()
+    repo = ws.repo(name)
+    write(repo, c.before)
+    commit(repo, ws.env())
+    write(repo, c.after)
+    git(repo, ws.env(), "add", "-A")
+    return repo, sorted(c.after)
+
+
 # ---- figures ----------------------------------------------------------------
 
 
@@ -193,7 +206,7 @@ def spread(values: Iterable[float]) -> Spread:
     return Spread(statistics.median(v), v[0], v[-1], len(v))
 
 
-def interleave(commands: Mapping[str, Any], rounds: int) -> dict[str, list[float]]:
+def interleave(commands: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
     """Call each of `commands` (name -> callable returning seconds) once per
     round, in an order that alternates, so that a noisy neighbour hurts all
     of them alike."""
@@ -259,8 +272,7 @@ def save(section: str, body: str, where: str) -> None:
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     parts = _sections(old)
     parts[section] = f"## {section}\n\n{head}{body.strip()}\n"
-    preamble = old.split("\n## ", 1)[0].strip() if old else ""
-    out = [preamble or _PREAMBLE.strip()]
+    out = [_PREAMBLE.strip()]
     out += [parts[name] for name in SECTIONS if name in parts]
     RESULTS.write_text("\n\n".join(p.strip() for p in out) + "\n", encoding="utf-8")
 
@@ -277,21 +289,12 @@ def _sections(text: str) -> dict[str, str]:
 _PREAMBLE = """
 # Benchmark results
 
-Written by `python bench/run.py` (see README, "Benchmarks"); each section is
+Written by `bench/run.py` (see README, "Benchmarks"); each section is
 replaced when its benchmark runs again. All runs are against the loopback
-gateway (tests/fake_gateway.py) in temporary git repositories; times are
-whole-process wall times, median (min-max) of interleaved runs.
+gateway (tests/fake_gateway.py) in temporary git repositories. commitgate is
+run as its console script, the entry pre-commit runs, with its bytecode
+compiled as an installed hook's is. Times are whole-process wall times,
+median (min-max) of interleaved runs; CPU time (user + system, children
+included) is beside them where it helps, because the machine is shared and
+its load (given in each section) moves wall times much more than CPU times.
 """
-
-
-def typical_repo(ws: Workspace, name: str = "typical") -> tuple[Path, list[str]]:
-    """A repository with the typical commit staged; its files."""
-    from bench import corpus
-
-    c = corpus.typical_commit()
-    repo = ws.repo(name)
-    write(repo, c.before)
-    commit(repo, ws.env())
-    write(repo, c.after)
-    git(repo, ws.env(), "add", "-A")
-    return repo, sorted(c.after)
