@@ -110,7 +110,8 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
         ),
         "",
         f"Target: at most {TARGET:.0f} bytes per changed line, all instructions included: "
-        f"{per_line:.0f}, {harness.met(ok)}.",
+        f"{per_line:.0f}, {harness.met(ok)}. (Issue 4 puts other LLM pre-commit hooks at 175 "
+        "at best and 210-230 for the others.)",
     ]
     text = "\n".join(out)
     print(text)

@@ -249,7 +249,11 @@ def machine() -> str:
     except OSError:
         pass
     gitv = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
-    return f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; {system}; {gitv}"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"{cpu}, {os.cpu_count()} cores (load average as the benchmark started: {load}); "
+        f"Python {platform.python_version()}; {system}; {gitv}"
+    )
 
 
 def command() -> str:
