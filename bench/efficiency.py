@@ -25,8 +25,9 @@ class Sent(NamedTuple):
 
 def breakdown(bodies: list[bytes]) -> dict[str, int]:
     """The bytes of request bodies by what they carry."""
-    out = {"instructions": 0, "answer schema": 0, "change": 0, "framing": 0, "JSON escaping": 0}
-    out["request fields"] = 0
+    out = dict.fromkeys(
+        ("instructions", "answer schema", "change", "framing", "JSON escaping", "other fields"), 0
+    )
     for raw in bodies:
         body = json.loads(raw)
         instructions = json.dumps(body["instructions"], ensure_ascii=False).encode()
@@ -42,7 +43,7 @@ def breakdown(bodies: list[bytes]) -> dict[str, int]:
         out["change"] += change
         out["framing"] += framing
         out["JSON escaping"] += quoted - len(text.encode())
-        out["request fields"] += len(raw) - len(instructions) - len(schema) - quoted
+        out["other fields"] += len(raw) - len(instructions) - len(schema) - quoted
     return out
 
 
@@ -102,7 +103,10 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
             rows,
         ),
         "",
-        "Where the bytes of the staged-change request go:",
+        "Where the bytes of the staged-change request go (instructions as JSON, quotes and "
+        "escapes included; the change as shown to the model; framing: the line saying what to "
+        "review and the two fence lines; JSON escaping: what quoting the change adds; other "
+        "fields: model, limits, keys):",
         "",
         harness.table(
             ["part", "bytes", "per changed line"],
