@@ -27,6 +27,15 @@ def test_many_keys(tmp_path: Path) -> None:
         assert len(c.get_many([str(i) for i in range(1300)])) == 1200
 
 
+def test_stored_verdicts_are_committed_at_once(tmp_path: Path) -> None:
+    with cache.Cache(str(tmp_path)) as c:
+        c.put_many((str(i), i) for i in range(300))
+        assert not c._db.in_transaction
+        other = sqlite3.connect(tmp_path / cache.FILE_NAME)
+        assert other.execute("SELECT COUNT(*) FROM verdicts").fetchone() == (300,)
+        other.close()
+
+
 def test_damaged_entry_is_a_miss(tmp_path: Path) -> None:
     with cache.Cache(str(tmp_path)) as c:
         c.put_many([("k", 1)])

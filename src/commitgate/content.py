@@ -41,4 +41,6 @@ def split_lines(text: str) -> tuple[str, ...]:
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
+    if "\r" not in text:
+        return tuple(lines)  # the common case, without a pass over every line
     return tuple(line[:-1] if line.endswith("\r") else line for line in lines)

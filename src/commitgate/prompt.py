@@ -184,11 +184,10 @@ def units(f: ChangedFile, context: int, max_chars: int, extra: str = "") -> list
     can be reviewed on its own. `extra` (context the model needs beside the
     file, such as its existing tests) goes with every part."""
     body = render(f, context)
-    header = _header(f)
+    text = "\n".join([_header(f), *body])
     tail = f"\n{extra}" if extra else ""
-    size = len(header) + 1 + sum(len(line) + 1 for line in body)
-    if size <= max_chars:
-        return [Unit(f.path, "\n".join([header, *body]) + tail, 1, max(1, len(f.lines)))]
+    if len(text) + 1 <= max_chars:  # every line counted with its newline
+        return [Unit(f.path, text + tail, 1, max(1, len(f.lines)))]
     parts: list[list[str]] = [[]]
     used = 0
     previous = ""
