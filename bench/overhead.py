@@ -112,7 +112,9 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
                 raise SystemExit(f"bench: {name} exited {r.code}: {r.stderr.strip()}")
         before = len(gw.posts)
         if timer == "hyperfine":
-            prepare = {"commitgate": f"rm -f {shlex.quote(str(cache))}*"}
+            # hyperfine -N runs this without a shell: no glob, every file named.
+            stale = [f"{cache}{end}" for end in ("", "-wal", "-shm")]
+            prepare = {"commitgate": shlex.join(["rm", "-f", *stale])}
             times, cpu = with_hyperfine(cmds, prepare, repo, env, rounds)
         else:
             times, cpu = with_loop(cmds, cache, repo, env, rounds)

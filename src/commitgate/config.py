@@ -36,7 +36,7 @@ class Key(NamedTuple):
 
 
 KEYS: dict[str, Key] = {
-    # What to ask, and where.
+    # What reviews, and how.
     "model": Key("str", DEFAULT_MODEL, "the model that reviews the change"),
     "base-url": Key("str", DEFAULT_BASE_URL, "an OpenAI-compatible API; the gateway by default"),
     "api": Key(
@@ -53,12 +53,25 @@ KEYS: dict[str, Key] = {
     ),
     "max-output-tokens": Key("int", 16000, "cap on the answer, reasoning included", minimum=256),
     "stream": Key("bool", True, "stream answers (a stalled answer is noticed at once)"),
-    # The gate.
+    "instructions": Key(
+        "str",
+        "",
+        "your own instructions to the model, added to the built-in ones "
+        "(e.g. the project's conventions, or what to watch for)",
+    ),
+    # What blocks.
     "fail-on": Key(
         "threshold", Severity.HIGH, "the lowest severity that fails the commit, or `never`"
     ),
     "max-findings": Key(
         "counts", {}, "fail when a severity has more findings than this, e.g. { medium = 5 }"
+    ),
+    "min-confidence": Key(
+        "number",
+        0.5,
+        "a finding the model is less sure of than this (0 to 1) is reported but never "
+        "blocks; a finding without a confidence counts as sure",
+        maximum=1,
     ),
     "unchanged-lines": Key(
         "choice",
@@ -69,10 +82,43 @@ KEYS: dict[str, Key] = {
     "overrides": Key(
         "overrides", (), 'per-path settings: [[overrides]] paths = ["tests/**"] fail-on = ...'
     ),
-    # What is sent.
+    "baseline": Key(
+        "str",
+        ".commitgate-baseline.json",
+        "the file of accepted findings that `commitgate baseline` writes, relative to the "
+        'repository root; findings listed there never block ("" for none)',
+    ),
+    # What is reviewed, and what is sent.
+    "paths": Key(
+        "strings",
+        (),
+        "globs of the files this review covers (default: all); files outside "
+        "are listed as not reviewed",
+    ),
     "exclude": Key("strings", (), "globs of files never reviewed"),
+    "never-send": Key(
+        "strings",
+        (),
+        "globs of files never sent, added to the built-in list (.env*, *.pem, id_rsa*, ...); "
+        "`!glob` sends files that list holds back",
+    ),
+    "redact": Key(
+        "bool", True, "replace secrets (keys, tokens, passwords) by placeholders before sending"
+    ),
     "max-file-bytes": Key("int", 512 * 1024, "files larger than this are not sent", minimum=1),
     "context-lines": Key("int", 3, "unchanged lines shown around each change"),
+    # The second opinion before blocking (verify.py).
+    "verify": Key("bool", True, "re-check findings that would block with verify-model first"),
+    "verify-model": Key(
+        "str", "openai/gpt-5.1-codex", "the stronger model that confirms or dismisses them"
+    ),
+    "verify-reasoning-effort": Key(
+        "choice", "medium", "how hard verify-model thinks", ("low", "medium", "high", "xhigh")
+    ),
+    "sensitive": Key(
+        "strings", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
+    ),
+    # Size, cost and speed.
     "max-request-tokens": Key(
         "int",
         32000,
@@ -94,30 +140,6 @@ KEYS: dict[str, Key] = {
         "prices before each request is sent. 0: no limit",
     ),
     "cache": Key("bool", True, "reuse verdicts for content already reviewed"),
-    # What each hook profile looks at (profiles.py).
-    "instructions": Key(
-        "str",
-        "",
-        "your own instructions to the model, added to the built-in ones "
-        "(e.g. the project's conventions, or what to watch for)",
-    ),
-    "paths": Key(
-        "strings",
-        (),
-        "globs of the files this review covers (default: all); files outside "
-        "are listed as not reviewed",
-    ),
-    # A second opinion before blocking (verify.py).
-    "verify": Key("bool", True, "re-check findings that would block with verify-model first"),
-    "verify-model": Key(
-        "str", "openai/gpt-5.1-codex", "the stronger model that confirms or dismisses them"
-    ),
-    "verify-reasoning-effort": Key(
-        "choice", "medium", "how hard verify-model thinks", ("low", "medium", "high", "xhigh")
-    ),
-    "sensitive": Key(
-        "strings", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
-    ),
     "cache-dir": Key(
         "str",
         "",
@@ -143,42 +165,18 @@ KEYS: dict[str, Key] = {
         minimum=1,
     ),
     "retries": Key("int", 3, "retries of a failed request (429, 5xx, network errors)"),
+    "retry-backoff": Key(
+        "number",
+        1.0,
+        "seconds before the first retry; doubled for each next one (at most 30), with jitter",
+    ),
     "allow-http": Key(
         "bool", False, "allow a plain http:// base-url to a host that is not loopback"
     ),
     "ca-bundle": Key(
         "str", "", "a CA bundle file to verify the server with, instead of the system's"
     ),
-    # Confidence threshold and baseline (issue 5).
-    "min-confidence": Key(
-        "number",
-        0.5,
-        "a finding the model is less sure of than this (0 to 1) is reported but never "
-        "blocks; a finding without a confidence counts as sure",
-        maximum=1,
-    ),
-    "baseline": Key(
-        "str",
-        ".commitgate-baseline.json",
-        "the file of accepted findings that `commitgate baseline` writes, relative to the "
-        'repository root; findings listed there never block ("" for none)',
-    ),
-    # Failure handling: retries.
-    "retry-backoff": Key(
-        "number",
-        1.0,
-        "seconds before the first retry; doubled for each next one (at most 30), with jitter",
-    ),
-    # Secrets and privacy: what leaves the machine, and what the gateway keeps.
-    "never-send": Key(
-        "strings",
-        (),
-        "globs of files never sent, added to the built-in list (.env*, *.pem, id_rsa*, ...); "
-        "`!glob` sends files that list holds back",
-    ),
-    "redact": Key(
-        "bool", True, "replace secrets (keys, tokens, passwords) by placeholders before sending"
-    ),
+    # Vercel AI Gateway routing and privacy (routing.py).
     "zero-data-retention": Key(
         "bool", False, "ask the gateway to route only to providers that retain no data"
     ),

@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see `commitgate --help`)")
-
-
 def _epilog() -> str:
     from commitgate.commands import COMMANDS
 
@@ -37,7 +32,9 @@ def _epilog() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    from commitgate.commands import Parser
+
+    p = Parser(
         prog="commitgate",
         description="Review a git change with a language model; fail on real problems.",
         epilog=_epilog(),

@@ -8,6 +8,19 @@ named `init` at the root of a repository must not start `commitgate init`.
 
 from __future__ import annotations
 
+import argparse
+
+from commitgate.errors import UsageError
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, whose errors are a UsageError: exit code 2 and one line that
+    says where the help is, instead of argparse's usage dump and exit."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
 # name -> (module, one-line description)
 COMMANDS: dict[str, tuple[str, str]] = {
     "cache": ("commitgate.commands.cache", "info | clear: the review cache"),

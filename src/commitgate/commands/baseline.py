@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from commitgate.commands import Parser
 from commitgate.errors import ConfigError, ReviewUnavailable, UsageError
 
 if TYPE_CHECKING:
@@ -22,13 +23,8 @@ if TYPE_CHECKING:
     from commitgate.outcome import Outcome
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see `commitgate baseline --help`)")
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = Parser(
         prog="commitgate baseline",
         description="Review every tracked file, whole, and record the findings as accepted: "
         "later runs block only on findings not recorded. Commit the file it writes.",

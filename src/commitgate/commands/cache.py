@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 
+from commitgate.commands import Parser
 from commitgate.errors import UsageError
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="commitgate cache", description=__doc__)
+    parser = Parser(prog="commitgate cache", description=__doc__)
     parser.add_argument("action", choices=("info", "clear"))
     parser.add_argument("--config", metavar="FILE", help="settings file")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:
-        if e.code:
-            raise UsageError("usage: commitgate cache info|clear [--config FILE]") from None
-        return 0
+    args = parser.parse_args(argv)
 
     from commitgate import cache, config, git
 

@@ -10,7 +10,6 @@ touched, and nothing is written once the user has written anything.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import textwrap
@@ -18,6 +17,7 @@ from typing import Any
 
 from commitgate import config, git, profiles, prompt
 from commitgate.change import Change, ChangedFile, Mode
+from commitgate.commands import Parser
 from commitgate.content import decode, split_lines
 from commitgate.errors import UsageError
 
@@ -45,16 +45,11 @@ DRAFT_SCHEMA: dict[str, Any] = {
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="commitgate commit-msg", description=__doc__)
+    parser = Parser(prog="commitgate commit-msg", description=__doc__)
     parser.add_argument("file", help="git's commit message file")
     parser.add_argument("--config", metavar="FILE", help="settings file")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:
-        if e.code:
-            raise UsageError("usage: commitgate commit-msg FILE [--config FILE]") from None
-        return 0
+    args = parser.parse_args(argv)
     if os.environ.get("PRE_COMMIT_COMMIT_MSG_SOURCE"):
         # prepare-commit-msg, with a message from -m, -F, a template, a
         # merge, a squash or --amend: it is the user's (or git's), not ours.

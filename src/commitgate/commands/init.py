@@ -4,7 +4,6 @@ the lines to add to .pre-commit-config.yaml. It never overwrites a file."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import textwrap
@@ -12,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from commitgate import HOME_PAGE, __version__, config, git
+from commitgate.commands import Parser
 from commitgate.errors import UsageError
 from commitgate.severity import MEANING, Severity
 
@@ -84,13 +84,8 @@ def config_text() -> str:
     return "\n".join(lines + tables) + "\n"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see `commitgate init --help`)")
-
-
 def main(argv: list[str]) -> int:
-    _Parser(
+    Parser(
         prog="commitgate init",
         description=f"Write {config.CONFIG_FILE} at the root of the repository (never "
         "overwriting one) and show what to add to .pre-commit-config.yaml.",
