@@ -457,3 +457,36 @@ def test_context_beside_the_change_is_redacted_too(
     sent = b"".join(r.body for r in env.posts[before:])
     assert b"Quadruple prices" in sent
     assert token.encode() not in sent
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ('password = "correct horse battery staple"', "password"),
+        ('DB_PASSWORD="hunter2-super-secret-pw"', "password"),
+        ("'client_secret': 'my app secret'", "secret"),
+        ('api_key = "test key"', "secret"),
+    ],
+)
+def test_a_name_that_is_a_secret_holds_one_whatever_it_reads_like(line: str, kind: str) -> None:
+    """A placeholder where there was a label costs nothing; a passphrase of
+    ordinary words, sent, costs a great deal."""
+    out = r.redact("app.py", [line])
+    assert out.found == Counter({kind: 1})
+    assert f"[REDACTED:{kind}]" in out.lines[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'password = ""',
+        'password = "${DB_PASSWORD}"',
+        'password = "DB_PASSWORD"',
+        "password: true",
+        'password_label = "Password"',
+        'token_type = "Bearer"',
+        'credentials: "include"',
+    ],
+)
+def test_what_is_not_a_secret_even_under_its_name(line: str) -> None:
+    assert r.redact("app.py", [line]).found == Counter()

@@ -127,6 +127,18 @@ def name_like(value: str, words: int = 1) -> bool:
     return found >= words and numbers <= 2 and shorts <= 1 and 2 * letters >= total
 
 
+def given(value: str) -> bool:
+    """Whether a value assigned to a secret's own name is one, rather than
+    nothing, a placeholder, a template or a reference to where it lives."""
+    if len(value.strip()) < 4 or "[REDACTED:" in value or len(set(value)) <= 2:
+        return False  # "", "x", "****", "xxxxxx"
+    if value[0] in "$%{<" or any(t in value for t in _TEMPLATE):
+        return False  # "${DB_PASSWORD}", "%(password)s", "{{ secret }}", "<password>"
+    if value.lower() in ("true", "false", "null", "none", "required", "optional"):
+        return False
+    return _ENV_NAME.fullmatch(value) is None  # "DB_PASSWORD" names the variable
+
+
 def plausible(value: str, words: int = 1) -> bool:
     """Whether an assigned value could be a secret rather than a name, a
     reference, a path or a placeholder. `words`: how many words a value needs
@@ -207,6 +219,15 @@ _SECRET_KEYWORDS = ("passw", "passphrase", "pwd", "secret", "token", "key", "aut
 _SECRET_NAME = (
     r"(?:passw(?:or)?d|passphrase|\bpwd|secret|token(?!iz)|api[_.-]?key|"
     r"access[_.-]?key|private[_.-]?key|auth(?!or)|credential)"
+)
+# A name that can only hold a secret, ending where the assignment starts
+# (`password = `, `"client_secret": `, `API_KEY=`), not one that goes on
+# (`password_label`). Not token, auth or credentials: `"js-tokens": "^4.0"`,
+# `auth: true` and fetch's `credentials: "include"` are everyday code.
+_NAME_TAIL = re.compile(
+    r"(?:passw(?:or)?d|passphrase|\bpwd|secret|api[_.-]?key|access[_.-]?key|private[_.-]?key)"
+    + _ASSIGN,
+    re.IGNORECASE,
 )
 
 
@@ -498,7 +519,14 @@ def _replacer(rule: Rule, found: Counter[str]) -> Callable[[re.Match[str]], str]
         if rule.kind == "secret":
             name = m.string[m.start() : m.start(group)]
             password = _PASSWORD.search(name) is not None
-            if not plausible(value, 2 if password else 1):
+            # A name that *is* a secret (password, api_key, client_secret)
+            # holds one whatever it reads like ("correct horse battery
+            # staple"): a placeholder where there was a label costs nothing,
+            # a password sent costs a great deal. A name that only mentions
+            # one (password_label, token_type) holds a secret only if the
+            # value looks like one.
+            exact = _NAME_TAIL.match(name) is not None
+            if not (given(value) if exact else plausible(value, 2 if password else 1)):
                 return m.group()
             kind = "password" if password else "secret"
         else:
