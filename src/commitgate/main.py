@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fail-on",
         metavar="SEVERITY",
-        help="override fail-on: critical, high, medium, low or info",
+        help="override fail-on: critical, high, medium, low, info or never",
     )
     p.add_argument("--dry-run", action="store_true", help="send nothing; show what would be sent")
     p.add_argument(

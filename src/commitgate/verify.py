@@ -131,10 +131,12 @@ def second_opinion(
     for f in findings:
         if id(f) not in decided:
             kept.append(f)
-        elif decided[id(f)] is None:
+            continue
+        confirmed = decided[id(f)]
+        if confirmed is None:
             dismissed.append(f.replace(blocking=False, held=f"dismissed by {model}"))
         else:
-            kept.append(decided[id(f)])  # type: ignore[arg-type]
+            kept.append(confirmed)
     return Verified(kept, dismissed, notes)
 
 

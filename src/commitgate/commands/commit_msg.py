@@ -19,7 +19,7 @@ from commitgate import config, git, profiles, prompt
 from commitgate.change import Change, ChangedFile, Mode
 from commitgate.commands import Parser
 from commitgate.content import decode, split_lines
-from commitgate.errors import UsageError
+from commitgate.errors import GitError, UsageError
 
 # Where the message shows in the review: never a tracked path, so it can be
 # told from the files of the change.
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
 def comment_char(repo: git.Repo) -> str:
     try:
         value = git.run(["config", "--get", "core.commentChar"], cwd=repo.root).decode().strip()
-    except Exception:
+    except GitError:  # not set: `git config --get` exits 1
         value = ""
     return value if value and value != "auto" else "#"
 
