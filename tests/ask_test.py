@@ -16,15 +16,7 @@ from commitgate import ask, cache, plan, prompt
 from commitgate.main import main
 from commitgate.progress import Progress
 from tests.conftest import GitRepo
-from tests.fake_gateway import FakeGateway, marker_reviewer
-
-
-@pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test")
-    gateway.reviewer = marker_reviewer
-    return gateway
+from tests.fake_gateway import FakeGateway
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:

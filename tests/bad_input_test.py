@@ -14,15 +14,7 @@ import pytest
 
 from commitgate.main import main
 from tests.conftest import GitRepo
-from tests.fake_gateway import FakeGateway, marker_reviewer
-
-
-@pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test-key")
-    gateway.reviewer = marker_reviewer
-    return gateway
+from tests.fake_gateway import FakeGateway
 
 
 @pytest.fixture

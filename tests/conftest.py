@@ -120,6 +120,21 @@ def gateway() -> Iterator[FakeGateway]:
         yield gw
 
 
+# The API key every review in the tests runs with: a test can assert that it
+# appears nowhere in what commitgate prints.
+TEST_KEY = "sk-test-secret-key"
+
+
+@pytest.fixture
+def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
+    """commitgate pointed at the loopback gateway, with a key; the gateway
+    plants a finding on every code line marked BUG:<severity>."""
+    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
+    monkeypatch.setenv("AI_GATEWAY_API_KEY", TEST_KEY)
+    gateway.reviewer = marker_reviewer
+    return gateway
+
+
 # ---- the real pre-commit ----------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent

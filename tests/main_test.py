@@ -14,14 +14,6 @@ from tests.conftest import GitRepo
 from tests.fake_gateway import FakeGateway, ReviewInput, Status, marker_reviewer
 
 
-@pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test-secret-key")
-    gateway.reviewer = marker_reviewer
-    return gateway
-
-
 def stage_bug(repo: GitRepo, severity: str) -> None:
     repo.write("app.py", "def f(x):\n    return x\n")
     repo.stage()

@@ -13,7 +13,7 @@ from commitgate import redact as r
 from commitgate.change import ChangedFile, Hunk
 from commitgate.main import main
 from tests.conftest import GitRepo
-from tests.fake_gateway import FakeGateway, marker_reviewer
+from tests.fake_gateway import FakeGateway
 from tests.secrets_sample import OPENSSH, PEM, PEM_FILE, PLANTED, Planted, tok
 
 # ---- each detector ----------------------------------------------------------
@@ -317,14 +317,6 @@ def test_long_lines_and_odd_text_keep_their_count() -> None:
 
 
 # ---- end to end: nothing planted reaches the server --------------------------
-
-
-@pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "test-key-" + tok(8))
-    gateway.reviewer = marker_reviewer
-    return gateway
 
 
 def _json_forms(secret: str) -> set[bytes]:

@@ -83,13 +83,6 @@ def test_limits_are_allowed(tmp_path: Path) -> None:
 # ---- on the wire ------------------------------------------------------------
 
 
-@pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "test-key")
-    return gateway
-
-
 OPTIONS = (
     "zero-data-retention = true\n"
     'provider-order = ["bedrock", "anthropic"]\n'

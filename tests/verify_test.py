@@ -15,15 +15,13 @@ MINI, CODEX = "openai/gpt-5.1-codex-mini", "openai/gpt-5.1-codex"
 
 
 @pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch, repo: GitRepo) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test")
+def env(env: FakeGateway, repo: GitRepo) -> FakeGateway:
     repo.write("app.py", "def f(x):\n    return x\n")
     repo.stage()
     repo.commit()
     repo.write("app.py", "def f(x):\n    y = x / 0  # BUG:high\n    return y\n")
     repo.stage()
-    return gateway
+    return env
 
 
 def verifier(answer: Any) -> Any:

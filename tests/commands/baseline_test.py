@@ -74,11 +74,9 @@ def sure_unless_marked(review_input: ReviewInput) -> dict[str, Any]:
 
 
 @pytest.fixture
-def env(gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
-    monkeypatch.setenv("AI_GATEWAY_API_KEY", "sk-test-secret-key")
-    gateway.reviewer = sure_unless_marked
-    return gateway
+def env(env: FakeGateway) -> FakeGateway:
+    env.reviewer = sure_unless_marked
+    return env
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
