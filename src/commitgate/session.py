@@ -133,12 +133,20 @@ class Session:
             self.usage += result.usage
             model = questions[i].model
             self.usage_by_model[model] = self.usage_by_model.get(model, Usage()) + result.usage
-            self._budget.settle(questions[i], result.usage)
             on_reply(i, result)
+
+        def ask(q: Question) -> Reply:
+            reply = self._ask(q)
+            # Settled here, in the worker, before it takes up the next
+            # question: settled as replies reach the calling thread, a
+            # finished question would still count as in flight, at its
+            # estimate, when the next one is weighed against the budget.
+            self._budget.settle(q, reply.usage)
+            return reply
 
         dispatch.run(
             questions,
-            self._ask,
+            ask,
             concurrency=self.settings.max_concurrency,
             deadline=self.deadline,
             admit=self._budget.admit,
