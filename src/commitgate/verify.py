@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from commitgate import cache as cache_mod
 from commitgate import plan, prompt
+from commitgate.ask import request_budget
 from commitgate.change import ChangedFile
 from commitgate.findings import Checker, Finding
 from commitgate.session import Question, Reply, Session
@@ -166,13 +167,7 @@ def _questions(
 ) -> tuple[list[Question], list[list[Finding]]]:
     """Questions of candidates with the units that show their lines, packed
     within the request budget."""
-    budget = max(
-        1000,
-        min(
-            session.settings.max_request_tokens,
-            plan.context_window(model) - session.settings.max_output_tokens,
-        ),
-    )
+    budget = request_budget(session.settings, model, INSTRUCTIONS)
     by_path: dict[str, list[Finding]] = {}
     for f in todo:
         by_path.setdefault(f.path, []).append(f)

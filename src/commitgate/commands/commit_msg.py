@@ -20,6 +20,7 @@ from commitgate.change import Change, ChangedFile, Mode
 from commitgate.commands import Parser
 from commitgate.content import decode, split_lines
 from commitgate.errors import GitError, UsageError
+from commitgate.plan import CHARS_PER_TOKEN
 
 # Where the message shows in the review: never a tracked path, so it can be
 # told from the files of the change.
@@ -129,7 +130,7 @@ def _change_text(settings: config.Settings, staged: Change) -> str:
     from commitgate.neversend import hold_back
     from commitgate.review import sendable
 
-    limit = int(settings.max_request_tokens * 3.2 / 2)
+    limit = int(settings.max_request_tokens * CHARS_PER_TOKEN / 2)
     parts: list[str] = []
     used = 0
     left_out = 0
