@@ -704,7 +704,7 @@ def test_even_a_bug_does_not_show_the_credential(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"header Bearer {SECRET} rejected")
 
-    monkeypatch.setattr("commitgate.review.review", broken)
+    monkeypatch.setattr("commitgate.review.flow.review", broken)
     code, _, err = run(capsys)
     assert code == 3
     assert err.startswith("commitgate: internal error: RuntimeError: header Bearer [redacted]")

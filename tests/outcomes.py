@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 from commitgate import config
-from commitgate.change import NotReviewed
 from commitgate.config import Settings
-from commitgate.cost import Cost
-from commitgate.findings import NOT_CHANGED, Finding
-from commitgate.gate import Decision
-from commitgate.outcome import Outcome
+from commitgate.git.change import NotReviewed
+from commitgate.model.cost import Cost
+from commitgate.model.wire import Usage
+from commitgate.review.findings import NOT_CHANGED, Finding
+from commitgate.review.gate import Decision
+from commitgate.review.outcome import Outcome
 from commitgate.severity import Severity
-from commitgate.wire import Usage
 
 SETTINGS: Settings = config.load("/nonexistent", env={})
 

@@ -92,3 +92,13 @@ def test_every_format_is_documented() -> None:
 
     text = _section("Use it")
     assert all(f"`{fmt}`" in text for fmt in FORMATS)
+
+
+def test_the_version_is_said_in_one_place() -> None:
+    from commitgate import __version__
+
+    said = set(re.findall(r"(?:rev: |commitgate@)v(\d+\.\d+\.\d+)", README))
+    assert said == {__version__}
+    changelog = (Path(__file__).resolve().parent.parent / "CHANGELOG.md").read_text()
+    released = re.findall(r"^## (\d+\.\d+\.\d+) - ", changelog, re.MULTILINE)
+    assert released[0] == __version__

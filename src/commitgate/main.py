@@ -15,7 +15,7 @@ from commitgate.errors import CommitgateError, UsageError
 
 if TYPE_CHECKING:
     from commitgate.config import Settings
-    from commitgate.outcome import Outcome
+    from commitgate.review.outcome import Outcome
 
 FORMATS = ("text", "json", "sarif", "github", "markdown")
 
@@ -122,8 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _redacted(text: str) -> str:
     """The last guard: no credential in a message, whatever raised it. The
     client removes it from what the server says; this catches the rest."""
-    # The names of client.TOKEN_VARIABLES (importing client would load httpx).
-    for name in ("AI_GATEWAY_API_KEY", "VERCEL_OIDC_TOKEN"):
+    from commitgate.model.credential import TOKEN_VARIABLES
+
+    for name in TOKEN_VARIABLES:
         value = os.environ.get(name, "").strip()
         if value:
             text = text.replace(value, "[redacted]")
@@ -150,9 +151,10 @@ def _review(argv: list[str]) -> int:
     if args.all_files and args.files:
         raise UsageError("--all-files reviews every tracked file: give no FILE with it")
 
-    from commitgate import config, git, profiles
-    from commitgate.change import NotReviewed
-    from commitgate.review import Target, review
+    from commitgate import config, git
+    from commitgate.git.change import NotReviewed
+    from commitgate.review import profiles
+    from commitgate.review.flow import Target, review
     from commitgate.severity import Severity
 
     profile = profiles.get(args.profile)

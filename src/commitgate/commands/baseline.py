@@ -19,8 +19,8 @@ from commitgate.commands import Parser
 from commitgate.errors import ConfigError, ReviewUnavailable, UsageError
 
 if TYPE_CHECKING:
-    from commitgate.baseline import Entry
-    from commitgate.outcome import Outcome
+    from commitgate.review.baseline import Entry
+    from commitgate.review.outcome import Outcome
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,8 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
 
-    from commitgate import baseline, config, git
-    from commitgate.review import Target, review
+    from commitgate import config, git
+    from commitgate.review import baseline
+    from commitgate.review.flow import Target, review
 
     repo = git.find_repo()
     settings = config.load(repo.root, config_file=args.config)

@@ -15,12 +15,13 @@ import sys
 import textwrap
 from typing import Any
 
-from commitgate import config, git, profiles, prompt
-from commitgate.change import Change, ChangedFile, Mode
+from commitgate import config, git
 from commitgate.commands import Parser
-from commitgate.content import decode, split_lines
 from commitgate.errors import GitError, UsageError
-from commitgate.plan import CHARS_PER_TOKEN
+from commitgate.git.change import Change, ChangedFile, Mode
+from commitgate.git.content import decode, split_lines
+from commitgate.model.tokens import CHARS_PER_TOKEN
+from commitgate.review import profiles, prompt
 
 # Where the message shows in the review: never a tracked path, so it can be
 # told from the files of the change.
@@ -100,7 +101,7 @@ def written(text: str, comment: str) -> list[str]:
 def check(settings: config.Settings, repo: git.Repo, message: list[str], fmt: str) -> int:
     """Review the message, with the staged change as its context."""
     from commitgate.report import render
-    from commitgate.review import review_change
+    from commitgate.review.flow import review_change
 
     if os.path.exists(os.path.join(repo.git_dir, "MERGE_HEAD")):
         print("commitgate: a merge commit: its message is not checked")
@@ -127,8 +128,8 @@ def check(settings: config.Settings, repo: git.Repo, message: list[str], fmt: st
 def _change_text(settings: config.Settings, staged: Change) -> str:
     """The staged change as the model sees it in a review, cut to half a
     request so that the message and the answer fit beside it."""
-    from commitgate.neversend import hold_back
-    from commitgate.review import sendable
+    from commitgate.outbound.neversend import hold_back
+    from commitgate.review.flow import sendable
 
     limit = int(settings.max_request_tokens * CHARS_PER_TOKEN / 2)
     parts: list[str] = []
@@ -151,7 +152,7 @@ def draft(settings: config.Settings, repo: git.Repo, path: str, text: str) -> in
     """Write a draft message above git's comments. A draft is a convenience:
     when it cannot be had, the commit goes on with an empty message."""
     from commitgate import cache
-    from commitgate.session import Question, Session
+    from commitgate.model.session import Question, Session
 
     staged = git.collect(repo, None, max_bytes=settings.max_file_bytes)
     if not staged.files:
@@ -165,6 +166,7 @@ def draft(settings: config.Settings, repo: git.Repo, path: str, text: str) -> in
         len(body) // 3,
         settings.reasoning_effort,
         DRAFT_SCHEMA,
+        "answer",
         _parse_draft,
     )
     key = cache.key(
@@ -206,7 +208,7 @@ def draft(settings: config.Settings, repo: git.Repo, path: str, text: str) -> in
 def _parse_draft(answer: str) -> dict[str, str]:
     import json
 
-    from commitgate.findings import UnusableAnswer
+    from commitgate.model.session import UnusableAnswer
 
     try:
         data = json.loads(answer)

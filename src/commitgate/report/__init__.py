@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 from commitgate.config import Settings
-from commitgate.outcome import Outcome
+from commitgate.review.outcome import Outcome
 
 # format -> the module that renders it
 FORMATS = {

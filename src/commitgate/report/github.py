@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 
 from commitgate.config import Settings
-from commitgate.findings import Finding
-from commitgate.outcome import Outcome
+from commitgate.review.findings import Finding
+from commitgate.review.outcome import Outcome
 from commitgate.severity import Severity
 
 SUMMARY_CAP = 1024 * 1024  # bytes GitHub keeps of one step's summary

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from commitgate.baseline import IN_BASELINE
 from commitgate.config import Settings
-from commitgate.outcome import Outcome
+from commitgate.review.baseline import IN_BASELINE
+from commitgate.review.outcome import Outcome
 
 SCHEMA_VERSION = 1
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from commitgate.config import Settings
-from commitgate.findings import Finding
-from commitgate.outcome import Outcome
 from commitgate.report.text import facts, headline
+from commitgate.review.findings import Finding
+from commitgate.review.outcome import Outcome
 
 # A pull request comment holds at most 65,536 characters.
 MAX_BYTES = 65_000

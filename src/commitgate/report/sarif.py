@@ -18,9 +18,9 @@ from urllib.parse import quote
 
 from commitgate import HOME_PAGE, __version__
 from commitgate.config import Settings
-from commitgate.findings import Finding
-from commitgate.outcome import Outcome
-from commitgate.prompt import CATEGORIES
+from commitgate.review.findings import Finding
+from commitgate.review.outcome import Outcome
+from commitgate.review.prompt import CATEGORIES
 from commitgate.severity import Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -6,10 +6,10 @@ import json
 from collections import Counter
 from urllib.parse import urlsplit
 
-from commitgate.baseline import IN_BASELINE
 from commitgate.color import BOLD_RED, GREEN, RED, SEVERITY, SUBTLE, YELLOW, paint
 from commitgate.config import Settings
-from commitgate.outcome import Outcome
+from commitgate.review.baseline import IN_BASELINE
+from commitgate.review.outcome import Outcome
 from commitgate.severity import Severity
 
 

@@ -1,0 +1,184 @@
+"""Every setting, declared once: its type, default and meaning. The
+loader, the error messages, `commitgate init` and the README's tables all
+read KEYS."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from commitgate.severity import Severity
+
+CONFIG_FILE = "commitgate.toml"
+DEFAULT_BASE_URL = "https://ai-gateway.vercel.sh/v1"
+DEFAULT_MODEL = "openai/gpt-5.1-codex-mini"
+
+
+class Key(NamedTuple):
+    # str | bool | int | number | severity | choice | strings | counts | overrides
+    # | label (a string of at most 256 characters) | tags (at most 10 of 1-64)
+    kind: str
+    default: Any
+    doc: str
+    choices: tuple[str, ...] = ()
+    minimum: float = 0
+    maximum: float = float("inf")
+
+
+KEYS: dict[str, Key] = {
+    # What reviews, and how.
+    "model": Key("str", DEFAULT_MODEL, "the model that reviews the change"),
+    "base-url": Key("str", DEFAULT_BASE_URL, "an OpenAI-compatible API; the gateway by default"),
+    "api": Key(
+        "choice",
+        "responses",
+        "`responses`, or `chat` for servers with only chat completions",
+        ("responses", "chat"),
+    ),
+    "reasoning-effort": Key(
+        "choice",
+        "low",
+        "how hard the model thinks: more finds more, costs more, takes longer",
+        ("low", "medium", "high", "xhigh"),
+    ),
+    "max-output-tokens": Key("int", 16000, "cap on the answer, reasoning included", minimum=256),
+    "stream": Key("bool", True, "stream answers (a stalled answer is noticed at once)"),
+    "instructions": Key(
+        "str",
+        "",
+        "your own instructions to the model, added to the built-in ones "
+        "(e.g. the project's conventions, or what to watch for)",
+    ),
+    # What blocks.
+    "fail-on": Key(
+        "threshold", Severity.HIGH, "the lowest severity that fails the commit, or `never`"
+    ),
+    "max-findings": Key(
+        "counts", {}, "fail when a severity has more findings than this, e.g. { medium = 5 }"
+    ),
+    "min-confidence": Key(
+        "number",
+        0.5,
+        "a finding the model is less sure of than this (0 to 1) is reported but never "
+        "blocks; a finding without a confidence counts as sure",
+        maximum=1,
+    ),
+    "unchanged-lines": Key(
+        "choice",
+        "report",
+        "a finding on a line the change did not touch: `report` it (never blocking) or `drop` it",
+        ("report", "drop"),
+    ),
+    "overrides": Key(
+        "overrides", (), 'per-path settings: [[overrides]] paths = ["tests/**"] fail-on = ...'
+    ),
+    "baseline": Key(
+        "str",
+        ".commitgate-baseline.json",
+        "the file of accepted findings that `commitgate baseline` writes, relative to the "
+        'repository root; findings listed there never block ("" for none)',
+    ),
+    # What is reviewed, and what is sent.
+    "paths": Key(
+        "strings",
+        (),
+        "globs of the files this review covers (default: all); files outside "
+        "are listed as not reviewed",
+    ),
+    "exclude": Key("strings", (), "globs of files never reviewed"),
+    "never-send": Key(
+        "strings",
+        (),
+        "globs of files never sent, added to the built-in list (.env*, *.pem, id_rsa*, ...); "
+        "`!glob` sends files that list holds back",
+    ),
+    "redact": Key(
+        "bool", True, "replace secrets (keys, tokens, passwords) by placeholders before sending"
+    ),
+    "max-file-bytes": Key("int", 512 * 1024, "files larger than this are not sent", minimum=1),
+    "context-lines": Key("int", 3, "unchanged lines shown around each change"),
+    # The second opinion before blocking (verify.py).
+    "verify": Key("bool", True, "re-check findings that would block with verify-model first"),
+    "verify-model": Key(
+        "str", "openai/gpt-5.1-codex", "the stronger model that confirms or dismisses them"
+    ),
+    "verify-reasoning-effort": Key(
+        "choice", "medium", "how hard verify-model thinks", ("low", "medium", "high", "xhigh")
+    ),
+    "sensitive": Key(
+        "strings", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
+    ),
+    # Size, cost and speed.
+    "max-request-tokens": Key(
+        "int",
+        32000,
+        "the most one request may carry; a larger change is split into several "
+        "requests (smaller requests are reviewed more thoroughly, and run concurrently)",
+        minimum=2000,
+    ),
+    "max-concurrency": Key("int", 4, "requests in flight at once", minimum=1),
+    "max-run-tokens": Key(
+        "int",
+        0,
+        "the most tokens (in and out) one run may spend; requests that would pass "
+        "it are not sent, and their files are listed as not reviewed. 0: no limit",
+    ),
+    "max-run-cost": Key(
+        "number",
+        0.0,
+        "the most dollars one run may spend, estimated from the model's "
+        "prices before each request is sent. 0: no limit",
+    ),
+    "cache": Key("bool", True, "reuse verdicts for content already reviewed"),
+    "cache-dir": Key(
+        "str",
+        "",
+        "where the review cache lives, relative to the repository root "
+        "(default: commitgate/ in the git directory); point CI's cache step at it",
+    ),
+    # When things go wrong.
+    "on-error": Key(
+        "choice",
+        "auto",
+        "when no review could be had: `fail` the commit, `warn` and let it "
+        "through, or `auto`: fail when the CI variable is set or no credential is set up, "
+        "warn when the service fails on a developer's machine",
+        ("auto", "fail", "warn"),
+    ),
+    "timeout": Key("number", 60.0, "seconds to wait for the next bytes of an answer", minimum=0.1),
+    "connect-timeout": Key("number", 10.0, "seconds to wait for a connection", minimum=0.1),
+    "deadline": Key(
+        "number",
+        120.0,
+        "seconds for the whole review, retries included; what is not answered by then is "
+        "reported as not reviewed",
+        minimum=1,
+    ),
+    "retries": Key("int", 3, "retries of a failed request (429, 5xx, network errors)"),
+    "retry-backoff": Key(
+        "number",
+        1.0,
+        "seconds before the first retry; doubled for each next one (at most 30), with jitter",
+    ),
+    "allow-http": Key(
+        "bool", False, "allow a plain http:// base-url to a host that is not loopback"
+    ),
+    "ca-bundle": Key(
+        "str", "", "a CA bundle file to verify the server with, instead of the system's"
+    ),
+    # Vercel AI Gateway routing and privacy (routing.py).
+    "zero-data-retention": Key(
+        "bool", False, "ask the gateway to route only to providers that retain no data"
+    ),
+    "provider-order": Key("strings", (), "gateway providers to try first, in this order"),
+    "provider-only": Key("strings", (), "the only gateway providers that may serve the review"),
+    "user": Key("label", "", "an end-user id the gateway reports usage under"),
+    "tags": Key("tags", (), "labels the gateway reports usage under (at most 10)"),
+}
+
+# Keys an `[[overrides]]` entry may set besides `paths`.
+OVERRIDE_KEYS = ("fail-on", "max-findings", "min-confidence")
+
+# Tables that configure one hook profile each (see profiles.py).
+PROFILES = ("review", "security", "tests", "push", "commit-msg")
+
+NEVER = "never"  # fail-on: findings report, never block

@@ -1,0 +1,268 @@
+"""The model client: HTTP, auth, timeouts, retries. Knows the wire formats
+(wire.py), nothing about git or findings. Every failure ends as a
+ServiceError (errors.py)."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+import httpx
+
+from commitgate import __version__
+from commitgate.model import sse, wire
+from commitgate.model.credential import Credential
+from commitgate.model.deadline import Deadline
+from commitgate.model.endpoint import Endpoint, check_base_url, tls_context
+from commitgate.model.errors import ServiceError, certificate_problem, error_detail, explain
+
+# An answer larger than this is not a review (the schema caps findings at a
+# few kilobytes each); reading stops there.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
+
+
+class RetryPolicy(NamedTuple):
+    retries: int = 3
+    backoff: float = 1.0  # the first wait; doubled each time, with jitter
+    max_backoff: float = 30.0
+    max_retry_after: float = 60.0  # a longer Retry-After is capped to this
+
+
+DEFAULT_RETRY = RetryPolicy()
+
+
+class ModelClient:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        credential: Credential,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = check_base_url(endpoint.base_url, endpoint.allow_http)
+        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.endpoint = endpoint
+        self.api = endpoint.api
+        self.credential = credential
+        self.retry = retry
+        self.notes: list[str] = []
+        self._lock = threading.Lock()
+        # Loading CA certificates takes tens of milliseconds: only for https.
+        verify: Any = (
+            tls_context(endpoint.ca_bundle) if self.base_url.startswith("https:") else False
+        )
+        self._http = httpx.Client(
+            transport=transport,
+            verify=verify,
+            headers={
+                "authorization": f"Bearer {credential.token}",
+                "user-agent": f"commitgate/{__version__}",
+                "x-title": "commitgate",
+            },
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> ModelClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the one public call -------------------------------------------------
+
+    def complete(self, req: wire.ModelRequest, deadline: Deadline) -> wire.Answer:
+        """One answer, retrying what is worth retrying within the deadline."""
+        attempt = 0
+        while True:
+            if deadline.expired():
+                raise ServiceError(deadline.missed("its request was sent"))
+            try:
+                return self._once(req, deadline)
+            except ServiceError as e:
+                if e.use_responses and self.api == "chat":
+                    with self._lock:
+                        if self.api == "chat":
+                            self.api = "responses"
+                            self.notes.append(
+                                f"{req.model} is only served on the Responses API: switched "
+                                'to it (set api = "responses" to skip this round trip)'
+                            )
+                    continue
+                if not e.retryable or attempt >= self.retry.retries:
+                    if e.retryable and attempt:
+                        raise ServiceError(
+                            f"{e}; gave up after {attempt + 1} attempts", status=e.status
+                        ) from None
+                    raise
+                wait = self._wait(e, attempt)
+                if wait >= deadline.remaining():
+                    why = (
+                        f"it asked to wait {e.retry_after:.0f}s, past"
+                        if e.retry_after is not None
+                        else "no time left to retry within"
+                    )
+                    raise ServiceError(
+                        f"{e}; {why} the {deadline.seconds:g}s review deadline",
+                        status=e.status,
+                    ) from None
+                time.sleep(wait)
+                attempt += 1
+
+    def _wait(self, e: ServiceError, attempt: int) -> float:
+        if e.retry_after is not None:
+            return min(e.retry_after, self.retry.max_retry_after)
+        base: float = min(self.retry.backoff * 2.0**attempt, self.retry.max_backoff)
+        return base * random.uniform(0.5, 1.0)
+
+    # -- one attempt ---------------------------------------------------------
+
+    def _once(self, req: wire.ModelRequest, deadline: Deadline) -> wire.Answer:
+        api, stream = self.api, self.endpoint.stream
+        if api == "chat":
+            url, body = f"{self.base_url}/chat/completions", wire.chat_body(req, stream)
+        else:
+            url, body = f"{self.base_url}/responses", wire.responses_body(req, stream)
+        left = deadline.remaining()
+        timeout = httpx.Timeout(
+            connect=min(self.endpoint.connect_timeout, left),
+            read=min(self.endpoint.read_timeout, left),
+            write=min(self.endpoint.read_timeout, left),
+            pool=min(self.endpoint.connect_timeout, left),
+        )
+        try:
+            with self._http.stream(
+                "POST",
+                url,
+                content=wire.encode(body),
+                timeout=timeout,
+                headers={
+                    "content-type": "application/json",
+                    "accept": "text/event-stream" if stream else "application/json",
+                },
+            ) as r:
+                if r.status_code >= 400:
+                    raise self._http_error(r, req.model)
+                if r.status_code != 200:
+                    raise ServiceError(
+                        f"{self.host} answered HTTP {r.status_code} instead of an answer",
+                        status=r.status_code,
+                    )
+                ctype = r.headers.get("content-type", "")
+                if "text/event-stream" in ctype:
+                    return self._read_stream(r, api, deadline)
+                return self._read_whole(r, api, deadline)
+        except httpx.TimeoutException as e:
+            if deadline.expired():
+                # The timeout was cut short to end at the deadline.
+                raise ServiceError(deadline.missed()) from None
+            if isinstance(e, httpx.ConnectTimeout):
+                t = self.endpoint.connect_timeout
+                message = (
+                    f"could not connect to {self.host} within {t:g}s (connect-timeout = {t:g})"
+                )
+            else:
+                t = self.endpoint.read_timeout
+                message = f"{self.host} sent nothing for {t:g}s (timeout = {t:g})"
+            raise ServiceError(message, retryable=True) from None
+        except httpx.TransportError as e:
+            refused = certificate_problem(e)
+            if refused:
+                raise ServiceError(
+                    f"could not verify the TLS certificate of {self.host}: {refused}. If your "
+                    "network re-signs TLS traffic (a company proxy), set ca-bundle to its CA "
+                    "certificate file"
+                ) from None
+            what = (
+                "could not connect to"
+                if isinstance(e, httpx.ConnectError)
+                else "lost the connection to"
+            )
+            raise ServiceError(
+                f"{what} {self.host}: {self.scrub(str(e)) or type(e).__name__}",
+                retryable=True,
+            ) from None
+        except wire.WireError as e:
+            raise ServiceError(
+                f"unusable answer from {self.host}: {self.scrub(str(e))}", retryable=e.retryable
+            ) from None
+
+    def _body(self, r: httpx.Response, deadline: Deadline) -> Iterator[bytes]:
+        """The answer's bytes, cut off at MAX_ANSWER_BYTES and at the deadline:
+        a server that trickles bytes, or one endless line, must not hold the
+        commit (the read timeout only catches silence)."""
+        size = 0
+        for chunk in r.iter_bytes():
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                raise wire.WireError(
+                    f"the answer is larger than {MAX_ANSWER_BYTES // 1024 // 1024} MB",
+                    retryable=False,
+                )
+            if deadline.expired():
+                raise ServiceError(deadline.missed())
+            yield chunk
+
+    def _read_whole(self, r: httpx.Response, api: str, deadline: Deadline) -> wire.Answer:
+        data = b"".join(self._body(r, deadline))
+        try:
+            body = json.loads(data)
+        except (ValueError, RecursionError):
+            raise wire.WireError("the answer is not JSON") from None
+        return wire.chat_answer(body) if api == "chat" else wire.responses_answer(body)
+
+    def _read_stream(self, r: httpx.Response, api: str, deadline: Deadline) -> wire.Answer:
+        reader: wire.ResponsesStream | wire.ChatStream = (
+            wire.ChatStream() if api == "chat" else wire.ResponsesStream()
+        )
+
+        def lines() -> Iterator[str]:
+            # Split on "\n" only (sse strips a "\r" before it): a JSON string
+            # may hold U+2028, which str.splitlines would also split on.
+            decoder = codecs.getincrementaldecoder("utf-8")("replace")
+            pending = ""
+            for chunk in self._body(r, deadline):
+                text = decoder.decode(chunk)
+                if "\n" not in text:
+                    pending += text
+                    continue
+                *complete, pending = (pending + text).split("\n")
+                yield from complete
+            pending += decoder.decode(b"", final=True)
+            if pending:
+                yield pending
+
+        for name, data in sse.events(lines()):
+            reader.feed(name, data)
+        return reader.finish()
+
+    # -- errors --------------------------------------------------------------
+
+    def scrub(self, text: str) -> str:
+        """Remove the credential from text that came from elsewhere."""
+        token = self.credential.token
+        return text.replace(token, "[redacted]") if token else text
+
+    def _http_error(self, r: httpx.Response, model: str) -> ServiceError:
+        try:
+            raw = r.read()[:65536]
+        except httpx.HTTPError:
+            raw = b""
+        detail, kind = error_detail(raw)
+        return explain(
+            r.status_code,
+            self.scrub(detail),
+            kind,
+            host=self.host,
+            model=model,
+            variable=self.credential.variable,
+            retry_after=r.headers.get("retry-after"),
+        )

@@ -1,0 +1,143 @@
+"""What can go wrong with the model service, and what the user is told:
+every failure ends as a ServiceError whose message says what the user can
+do, naming the model, the server's host and the credential variable, never
+the credential itself.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+
+from commitgate.errors import ReviewUnavailable
+
+ONLY_RESPONSES = "only supported in v1/responses"
+
+
+class ServiceError(ReviewUnavailable):
+    """The model service could not give an answer."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        use_responses: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.use_responses = use_responses
+
+
+def explain(
+    status: int,
+    detail: str,
+    kind: str,
+    *,
+    host: str,
+    model: str,
+    variable: str,
+    retry_after: str | None = None,
+) -> ServiceError:
+    """The ServiceError for an HTTP error answer: its status, the message
+    and type its body gave (already scrubbed of the credential), and its
+    Retry-After header."""
+    var = variable
+    said = f": {detail}" if detail else ""
+    if ONLY_RESPONSES in detail:
+        return ServiceError(detail, status=status, use_responses=True)
+    if status == 429:
+        return ServiceError(
+            f"{host} is rate-limiting requests (HTTP 429){said}",
+            status=status,
+            retryable=True,
+            retry_after=parse_retry_after(retry_after),
+        )
+    if status >= 500:
+        return ServiceError(
+            f"{host} had a server error (HTTP {status}){said}", status=status, retryable=True
+        )
+    if kind == "no_providers_available" or "no_providers_available" in detail:
+        return ServiceError(
+            f"no provider on {host} may serve {model} for this request (HTTP {status} "
+            f"no_providers_available{said}): under zero data retention "
+            "(zero-data-retention = true) only providers that retain no data are eligible, "
+            "and bring-your-own keys are skipped; with provider-only, only the providers "
+            f"listed. Choose a model they serve, or relax those settings (credential: {var})",
+            status=status,
+        )
+    advice = {
+        400: f"{host} rejected the request for {model} (HTTP 400){said}. If the server "
+        'does not support this API, set api = "chat" or api = "responses" '
+        f"(credential: {var})",
+        401: f"{host} did not accept the credential in {var} for {model} (HTTP 401){said}. "
+        + (
+            "Run `vercel env pull` for a fresh token (they expire after about 12 hours), "
+            "or set AI_GATEWAY_API_KEY"
+            if var == "VERCEL_OIDC_TOKEN"
+            else "Check the key in the Vercel dashboard under AI Gateway > API Keys; "
+            "it is used even when VERCEL_OIDC_TOKEN is also set"
+        ),
+        402: f"{host} refused the request for {model} for lack of funds or budget "
+        f"(HTTP 402){said}. Add credits or raise the budget of the team whose credential "
+        f"is in {var}, in the Vercel dashboard",
+        403: f"{host} refused access to {model} with the credential in {var} "
+        f"(HTTP 403){said}. Check the team's plan, verification and provider settings",
+        404: f"{host} does not know model {model!r} or this endpoint (HTTP 404){said}. "
+        "Check the model id (e.g. openai/gpt-5.1-codex-mini) and base-url "
+        f"(credential: {var})",
+    }
+    return ServiceError(
+        advice.get(status, f"{host} answered HTTP {status}{said} (model: {model})"),
+        status=status,
+    )
+
+
+def certificate_problem(e: BaseException) -> str | None:
+    """Why the server's certificate was refused, if that is what failed.
+    Retrying would not help, so it is told apart from other network errors."""
+    import ssl
+
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(seen.verify_message or seen.reason or "verification failed")
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def error_detail(raw: bytes) -> tuple[str, str]:
+    """The message and type of a gateway error body, else the body's start."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw.decode("utf-8", "replace").strip()[:300], ""
+    err = body.get("error") if isinstance(body, dict) else None
+    if isinstance(err, dict):
+        return str(err.get("message", ""))[:500], str(err.get("type") or err.get("code") or "")
+    if isinstance(err, str):
+        return err[:500], ""
+    return json.dumps(body)[:300], ""
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds, or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())

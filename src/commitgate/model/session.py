@@ -1,0 +1,266 @@
+"""One run's dealings with the model service: the client (made only when
+something is sent), the deadline, the token budget, the usage and the
+notes, shared by the review and its second opinion."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from commitgate.config import Settings
+from commitgate.model import dispatch, routing
+from commitgate.model.deadline import Deadline
+from commitgate.model.tokens import estimate_tokens
+from commitgate.model.wire import ModelRequest, Usage
+
+if TYPE_CHECKING:
+    import httpx
+
+    from commitgate.model.client import ModelClient
+    from commitgate.model.cost import Price
+
+T = TypeVar("T")
+
+
+class UnusableAnswer(ValueError):
+    """The answer's text is not what was asked for (raised by a Question's
+    `parse`): asked for once more, then reported."""
+
+
+class Question(NamedTuple):
+    model: str
+    instructions: str
+    input: str
+    tokens: int  # estimated, for the run's budget
+    reasoning_effort: str | None
+    # The answer's JSON schema, its name on the wire, and its reader, which
+    # raises UnusableAnswer for an answer it cannot use.
+    schema: Mapping[str, Any]
+    schema_name: str
+    parse: Callable[[str], Any]
+
+
+class Reply(NamedTuple):
+    findings: Any  # what `parse` made of the answer; None: no usable answer, see error
+    usage: Usage
+    error: str | None = None
+
+
+class Session:
+    def __init__(
+        self,
+        settings: Settings,
+        env: Mapping[str, str],
+        *,
+        common_dir: str = "",
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        """`common_dir`: the git common directory, where known prices are kept."""
+        self.settings = settings
+        self.env = env
+        self.transport = transport
+        self.deadline = Deadline(settings.deadline)
+        self.usage = Usage()
+        self.usage_by_model: dict[str, Usage] = {}  # for pricing: models differ in price
+        self.notes: list[str] = []
+        self.no_credential = False
+        self._client: ModelClient | None = None
+        self._budget = _Budget(settings, common_dir)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self.notes += self._client.notes
+            self._client.close()
+        if self._budget.refused:
+            self.notes.append(
+                f"{self._budget.refused} request(s) not sent: the run would have passed its "
+                "budget (max-run-tokens, max-run-cost)"
+            )
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ready(self) -> str | None:
+        """Make the client; None when ready, else why not (no credential)."""
+        if self._client is not None:
+            return None
+        # Only now, with something to send, is the client (and httpx) loaded.
+        from commitgate.model.client import ModelClient, RetryPolicy
+        from commitgate.model.credential import (
+            NO_CREDENTIAL,
+            credential_problem,
+            find_credential,
+        )
+        from commitgate.model.endpoint import Endpoint
+
+        credential = find_credential(self.env)
+        problem = NO_CREDENTIAL if credential is None else credential_problem(credential)
+        if credential is None or problem:
+            # A key that is missing or pasted wrong is a setup problem.
+            self.no_credential = True
+            return problem or NO_CREDENTIAL
+        s = self.settings
+        endpoint = Endpoint(
+            s.base_url,
+            s.api,
+            s.stream,
+            s.connect_timeout,
+            s.timeout,
+            s.ca_bundle,
+            s.allow_http,
+        )
+        self._client = ModelClient(
+            endpoint, credential, RetryPolicy(s.retries, s.retry_backoff), self.transport
+        )
+        return None
+
+    def run(
+        self,
+        questions: Sequence[Question],
+        on_reply: Callable[[int, Reply], None],
+    ) -> None:
+        """Ask every question, concurrently; `on_reply` sees each reply (or
+        why there is none) in this thread, as it comes."""
+        why_not = self.ready()
+        if why_not is not None:
+            for i in range(len(questions)):
+                on_reply(i, Reply(None, Usage(), why_not))
+            return
+
+        def done(i: int, result: Reply | dispatch.TimedOut | dispatch.Refused) -> None:
+            if isinstance(result, (dispatch.TimedOut, dispatch.Refused)):
+                on_reply(i, Reply(None, Usage(), result.reason))
+                return
+            self.usage += result.usage
+            model = questions[i].model
+            self.usage_by_model[model] = self.usage_by_model.get(model, Usage()) + result.usage
+            on_reply(i, result)
+
+        def ask(q: Question) -> Reply:
+            reply = self._ask(q)
+            # Settled here, in the worker, before it takes up the next
+            # question: settled as replies reach the calling thread, a
+            # finished question would still count as in flight, at its
+            # estimate, when the next one is weighed against the budget.
+            self._budget.settle(q, reply.usage)
+            return reply
+
+        dispatch.run(
+            questions,
+            ask,
+            concurrency=self.settings.max_concurrency,
+            deadline=self.deadline,
+            admit=self._budget.admit,
+            on_result=done,
+        )
+
+    def _ask(self, q: Question) -> Reply:
+        from commitgate.model.errors import ServiceError
+
+        assert self._client is not None
+        req = ModelRequest(
+            model=q.model,
+            instructions=q.instructions,
+            input=q.input,
+            schema=q.schema,
+            schema_name=q.schema_name,
+            max_output_tokens=self.settings.max_output_tokens,
+            reasoning_effort=q.reasoning_effort,
+            extra=routing.provider_options(self.settings),
+        )
+        usage = Usage()
+        problem = ""
+        # An answer that is cut short or unreadable is asked for once more; a
+        # second bad answer is reported, never read as "no findings".
+        for _ in range(2):
+            try:
+                answer = self._client.complete(req, self.deadline)
+            except ServiceError as e:
+                return Reply(None, usage, str(e))
+            usage += answer.usage
+            if answer.status != "completed":
+                problem = f"the answer was cut short ({answer.status})"
+                continue
+            try:
+                return Reply(q.parse(answer.text), usage)
+            except UnusableAnswer as e:
+                problem = str(e)
+        return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}")
+
+
+class _Budget:
+    """The run's budgets, in tokens and in dollars (0: none), shared by the
+    worker threads: a question is admitted only if what was spent, plus the
+    estimates of the questions in flight, plus its own estimate, stays
+    within both."""
+
+    # Output is unknown before the answer: estimated at this many tokens
+    # (reasoning included), or max-output-tokens if that is less.
+    EXPECTED_OUTPUT = 4000
+
+    def __init__(self, settings: Settings, common_dir: str) -> None:
+        self.tokens = settings.max_run_tokens
+        self.usd = settings.max_run_cost
+        self.settings = settings
+        self.common_dir = common_dir
+        self.spent_tokens = 0
+        self.spent_usd = 0.0
+        self.flying_tokens = 0
+        self.flying_usd = 0.0
+        self.refused = 0
+        self._lock = threading.Lock()
+
+    def _price(self, model: str) -> Price | None:
+        from commitgate.model import cost
+
+        found = cost.price(self.settings, self.common_dir, fetch=False, model=model)
+        return found[0] if found else None
+
+    def _estimate(self, q: Question) -> tuple[int, float]:
+        tokens = q.tokens + estimate_tokens(q.instructions)
+        if not self.usd:
+            return tokens, 0.0
+        p = self._price(q.model)
+        out = min(self.EXPECTED_OUTPUT, self.settings.max_output_tokens)
+        return tokens, (tokens * p.input + out * p.output) if p else float("inf")
+
+    def admit(self, q: Question) -> str | None:
+        if not self.tokens and not self.usd:
+            return None
+        tokens, usd = self._estimate(q)
+        if usd == float("inf"):
+            self.refused += 1
+            return (
+                f"not sent: max-run-cost is set, and no price is known for {q.model} to keep to it"
+            )
+        with self._lock:
+            fits_tokens = not self.tokens or (
+                self.spent_tokens + self.flying_tokens + tokens <= self.tokens
+            )
+            fits_usd = not self.usd or self.spent_usd + self.flying_usd + usd <= self.usd
+            if fits_tokens and fits_usd:
+                self.flying_tokens += tokens
+                self.flying_usd += usd
+                return None
+            self.refused += 1
+        if not fits_tokens:
+            return f"not sent: the run's token budget (max-run-tokens = {self.tokens:,}) is spent"
+        return f"not sent: the run's budget (max-run-cost = ${self.usd:g}) is spent"
+
+    def settle(self, q: Question, usage: Usage) -> None:
+        if not self.tokens and not self.usd:
+            return
+        tokens, usd = self._estimate(q)
+        spent = 0.0
+        if self.usd:
+            p = self._price(q.model)
+            spent = usage.cost if usage.cost is not None else (p.of(usage) if p else usd)
+        with self._lock:
+            self.flying_tokens -= tokens
+            self.flying_usd -= usd
+            self.spent_tokens += usage.input_tokens + usage.output_tokens
+            self.spent_usd += spent

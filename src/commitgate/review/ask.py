@@ -1,0 +1,169 @@
+"""Asking for the review: what the cache does not know is packed into
+requests, one model at a time, sent through the run's Session, and each
+answer is stored for next time, file by file.
+
+The result is one Verdict per unit: the model's raw findings for it, or why
+there are none. Nothing here reads the findings; findings.py does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from commitgate import cache as cache_mod
+from commitgate.config import Settings
+from commitgate.model import tokens
+from commitgate.model.session import Question, Reply, Session
+from commitgate.review import plan, prompt
+from commitgate.review.findings import parse_answer
+
+if TYPE_CHECKING:
+    from commitgate.progress import Progress
+
+
+class Verdict(NamedTuple):
+    unit: prompt.Unit
+    findings: list[Any] | None  # None: no usable review, see error
+    model: str
+    cached: bool = False
+    error: str | None = None
+
+
+class Asked(NamedTuple):
+    verdicts: list[Verdict]
+    sent: list[plan.Batch]  # the requests made (or, in a dry run, planned)
+    notes: list[str]
+    models: list[str]  # the model of each request in `sent`
+
+
+def unit_key(unit: prompt.Unit, model: str, effort: str, instructions: str) -> str:
+    """Everything that decides a unit's verdict, and nothing else: the text
+    shown (which includes the context lines and any redaction), the model,
+    how hard it thinks, and what it was told."""
+    return cache_mod.key(prompt.PROMPT_VERSION, model, effort, instructions, unit.text)
+
+
+def ask(
+    units: Sequence[prompt.Unit],
+    session: Session,
+    *,
+    instructions: str,
+    description: str,
+    model_for: Callable[[prompt.Unit], str] | None = None,
+    cache: cache_mod.Cache | None = None,
+    dry_run: bool = False,
+    no_tail: bool = False,
+    progress: Progress | None = None,
+) -> Asked:
+    settings = session.settings
+    notes: list[str] = []
+    models = {u: model_for(u) if model_for else settings.model for u in units}
+    effort = settings.reasoning_effort
+    keys = {u: unit_key(u, models[u], effort, instructions) for u in units}
+    known: dict[str, Any] = {}
+    if cache is not None:
+        try:
+            known = cache.get_many(sorted(set(keys.values())))
+        except cache_mod.CacheError as e:
+            notes.append(f"review cache not read ({e})")
+            cache = None
+    verdicts: dict[prompt.Unit, Verdict] = {}
+    for u in units:
+        hit = known.get(keys[u])
+        if isinstance(hit, dict) and isinstance(hit.get("findings"), list):
+            verdicts[u] = Verdict(u, hit["findings"], models[u], cached=True)
+
+    batches: list[plan.Batch] = []
+    batch_models: list[str] = []
+    for model in sorted(set(models.values())):
+        todo = [u for u in units if u not in verdicts and models[u] == model]
+        budget = request_budget(settings, model, instructions)
+        room = context_room(settings, model, instructions)
+        packed = plan.pack(todo, budget, no_tail=no_tail, limit=room)
+        batches += packed
+        batch_models += [model] * len(packed)
+    if dry_run or not batches:
+        # A dry run shows what would be sent: only what the cache lacks.
+        return Asked(
+            [verdicts.get(u) or Verdict(u, [], models[u]) for u in units],
+            batches,
+            notes,
+            batch_models,
+        )
+
+    questions = [
+        Question(
+            model,
+            instructions,
+            prompt.review_input([u.text for u in batch.units], description),
+            batch.tokens,
+            effort,
+            prompt.ANSWER_SCHEMA,
+            "review",
+            parse_answer,
+        )
+        for batch, model in zip(batches, batch_models)
+    ]
+    sent: list[plan.Batch] = []
+    sent_models: list[str] = []
+
+    def done(i: int, reply: Reply) -> None:
+        batch, model = batches[i], batch_models[i]
+        if reply.error is None:
+            sent.append(batch)
+            sent_models.append(model)
+            per_unit = _attribute(batch, reply.findings or [])
+        else:
+            per_unit = [[] for _ in batch.units]
+        for u, found in zip(batch.units, per_unit):
+            verdicts[u] = Verdict(u, None if reply.error else found, model, error=reply.error)
+        if cache is not None and reply.error is None:
+            try:
+                cache.put_many((keys[u], {"findings": f}) for u, f in zip(batch.units, per_unit))
+            except cache_mod.CacheError as e:
+                notes.append(f"review cache not written ({e})")
+        if progress is not None:
+            progress.update(len(batch.units), sum(len(f) for f in per_unit))
+
+    if progress is not None:
+        progress.start(len(batches))
+    session.run(questions, done)
+    if progress is not None:
+        progress.finish()
+    return Asked([verdicts[u] for u in units], sent, notes, sent_models)
+
+
+def context_room(settings: Settings, model: str, instructions: str) -> int:
+    """What the model's context window leaves for the change after the
+    instructions, the framing and the answer."""
+    window = tokens.context_window(model)
+    return window - tokens.estimate_tokens(instructions) - settings.max_output_tokens - 2000
+
+
+def request_budget(settings: Settings, model: str, instructions: str) -> int:
+    """Tokens one request may carry: max-request-tokens, and never more than
+    the model's context window leaves."""
+    room = context_room(settings, model, instructions)
+    return max(1000, min(settings.max_request_tokens, room))
+
+
+def _attribute(batch: plan.Batch, raw: list[Any]) -> list[list[Any]]:
+    """Split a request's findings among its units, by path and line; a
+    finding that fits none stays with the first unit, so that the checker
+    (and a later cache hit) still sees and counts it."""
+    per_unit: list[list[Any]] = [[] for _ in batch.units]
+    for finding in raw:
+        path = finding.get("path") if isinstance(finding, Mapping) else None
+        line = finding.get("line") if isinstance(finding, Mapping) else None
+        same = [
+            i for i, u in enumerate(batch.units) if path in (u.path, prompt.prompt_path(u.path))
+        ]
+        within = [
+            i
+            for i in same
+            if isinstance(line, int)
+            and batch.units[i].first_line <= line <= batch.units[i].last_line
+        ]
+        per_unit[(within or same or [0])[0]].append(finding)
+    return per_unit

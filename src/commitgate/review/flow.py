@@ -1,0 +1,450 @@
+"""One review, top to bottom. `review_change` is the whole flow as a list of
+steps; each step is a function below, named as the domain names it, and
+each does its work in a module of its own. A new step goes into that list
+in its place, and its result into `Outcome`, which is assembled in one
+place (`_outcome`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NamedTuple
+
+from commitgate import cache, git
+from commitgate.config import Settings
+from commitgate.git.change import Change, ChangedFile, NotReviewed
+from commitgate.glob import matcher
+from commitgate.model import routing
+from commitgate.model.session import Session
+from commitgate.outbound import neversend
+from commitgate.review import ask, baseline, gate, profiles, prompt, suppress, verify
+from commitgate.review.context import tests_context
+from commitgate.review.findings import Checker, Finding, merge_duplicates
+from commitgate.review.outcome import Outcome
+
+if TYPE_CHECKING:
+    import httpx
+
+    from commitgate.model.cost import Cost
+
+
+class Target(NamedTuple):
+    """What the command line asked to review."""
+
+    paths: Sequence[str] | None = None  # None: the whole change
+    from_ref: str | None = None
+    to_ref: str | None = None
+    whole: bool = False  # review the files whole, even when staged
+    more_calls_follow: bool = False  # pre-commit split its file list; see precommit.py
+
+
+def review(
+    settings: Settings,
+    repo: git.Repo,
+    target: Target,
+    *,
+    env: Mapping[str, str],
+    dry_run: bool = False,
+    use_cache: bool = True,
+    transport: httpx.BaseTransport | None = None,
+    accepted: frozenset[str] | None = None,
+) -> Outcome:
+    """Collect what `target` names, and review it. `accepted`: the
+    fingerprints of findings that never block; by default, those of the
+    baseline file."""
+    change = collect(settings, repo, target)
+    return review_change(
+        settings,
+        repo,
+        change,
+        env=env,
+        dry_run=dry_run,
+        use_cache=use_cache,
+        no_tail=target.more_calls_follow,
+        transport=transport,
+        accepted=accepted,
+        context=(
+            tests_context(repo, change, settings)
+            if settings.profile == profiles.TESTS.name
+            else None
+        ),
+    )
+
+
+def review_change(
+    settings: Settings,
+    repo: git.Repo,
+    change: Change,
+    *,
+    env: Mapping[str, str],
+    citable: Sequence[ChangedFile] | None = None,
+    dry_run: bool = False,
+    use_cache: bool = True,
+    no_tail: bool = False,
+    transport: httpx.BaseTransport | None = None,
+    accepted: frozenset[str] | None = None,
+    context: Mapping[str, str] | None = None,
+) -> Outcome:
+    """Review a change already collected; findings may cite only the files
+    in `citable` (default: all of the change). `context`: text shown beside
+    a file, by path (it is part of what the file's verdict is cached under)."""
+    started = time.monotonic()
+    instructions = profiles.get(settings.profile).instructions(settings.instructions)
+    change, sent, redacted = hold_back_and_redact(change, settings)
+    units = render(sent, settings, instructions, context or {})
+    if not units:
+        return _outcome(settings, repo, change, env, redacted, dry_run=dry_run)
+    if accepted is None:
+        # Read before anything is sent: a broken baseline costs no tokens.
+        accepted = baseline.accepted(repo.root, settings)
+    notes: list[str] = []
+    with _connections(settings, repo, env, use_cache, transport, notes) as (store, session):
+        asked = ask_model(units, session, store, instructions, change.description, no_tail, dry_run)
+        if dry_run:
+            cost = price_plan(asked, settings, repo)
+            return _outcome(
+                settings,
+                repo,
+                change,
+                env,
+                redacted,
+                units,
+                asked,
+                cost=cost,
+                dry_run=True,
+                notes=notes,
+            )
+        checked = check(asked, change.files if citable is None else citable, settings)
+        kept = suppress_and_baseline(checked.findings, change.files, accepted)
+        decided = decide(kept.findings, settings)
+        decided, opinion = second_opinion(decided, change, units, session, store, settings)
+    cost = price(session, settings, repo)
+    return _outcome(
+        settings,
+        repo,
+        change,
+        env,
+        redacted,
+        units,
+        asked,
+        checked,
+        kept,
+        decided,
+        opinion,
+        session,
+        cost,
+        notes=notes,
+        elapsed=time.monotonic() - started,
+    )
+
+
+# ---- the steps, in order ----------------------------------------------------
+
+
+def collect(settings: Settings, repo: git.Repo, target: Target) -> Change:
+    """The change the target names, less what the configuration keeps out
+    of this review (each file left out is listed, with why)."""
+    change = git.collect(
+        repo,
+        target.paths,
+        from_ref=target.from_ref,
+        to_ref=target.to_ref,
+        whole=target.whole,
+        max_bytes=settings.max_file_bytes,
+    )
+    # The baseline is the tool's own data: reviewing it would cost tokens,
+    # and its titles of accepted problems invite findings about them.
+    own = os.path.normpath(settings.baseline).replace(os.sep, "/") if settings.baseline else None
+    excluded = matcher(settings.exclude)
+    outside = matcher(settings.paths) if settings.paths else None
+    keep, gone = [], []
+    for f in change.files:
+        if f.path == own:
+            gone.append(NotReviewed(f.path, "the commitgate baseline"))
+        elif excluded(f.path):
+            gone.append(NotReviewed(f.path, "excluded by configuration"))
+        elif outside is not None and not outside(f.path):
+            gone.append(NotReviewed(f.path, f"outside the paths of [{settings.profile}]"))
+        else:
+            keep.append(f)
+    change.files = keep
+    change.not_reviewed = gone + change.not_reviewed
+    return change
+
+
+def hold_back_and_redact(
+    change: Change, settings: Settings
+) -> tuple[Change, list[ChangedFile], Counter[str]]:
+    """The change less the files that are never sent; those files as they
+    may leave the machine, their secrets replaced; and what was replaced.
+    Findings are later checked against the files as they are (redaction
+    keeps every line in its place)."""
+    change = neversend.hold_back(change, settings.never_send)
+    sent, redacted = sendable(change.files, settings)
+    return change, sent, redacted
+
+
+def render(
+    files: Sequence[ChangedFile],
+    settings: Settings,
+    instructions: str,
+    context: Mapping[str, str],
+) -> list[prompt.Unit]:
+    """The change as units of review, each within a request's budget, each
+    with its file's `context` (what the model needs beside it) if any."""
+    from commitgate.model.tokens import CHARS_PER_TOKEN
+
+    budget = ask.request_budget(settings, settings.model, instructions)
+    max_chars = int(budget * CHARS_PER_TOKEN)
+    return [
+        u
+        for f in files
+        for u in prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""))
+    ]
+
+
+def ask_model(
+    units: Sequence[prompt.Unit],
+    session: Session,
+    store: cache.Cache | None,
+    instructions: str,
+    description: str,
+    no_tail: bool,
+    dry_run: bool,
+) -> ask.Asked:
+    """Each unit's verdict, from the cache or the model (in a dry run, only
+    the plan of what would be sent)."""
+    from commitgate.progress import Progress
+
+    return ask.ask(
+        units,
+        session,
+        instructions=instructions,
+        description=description,
+        model_for=_router(session.settings),
+        cache=store,
+        dry_run=dry_run,
+        no_tail=no_tail,
+        progress=None if dry_run else Progress.for_terminal(),
+    )
+
+
+class Checked(NamedTuple):
+    findings: list[Finding]
+    dropped: Counter[str]  # why the findings that were not kept were dropped
+    failed: dict[str, str]  # path -> why its review failed
+
+
+def check(asked: ask.Asked, citable: Sequence[ChangedFile], settings: Settings) -> Checked:
+    """The findings of every usable verdict, validated and anchored to the
+    lines they may cite, duplicates merged; and the files whose review
+    failed, each with its own reason."""
+    checker = Checker(citable, settings.unchanged_lines)
+    findings = []
+    failed: dict[str, str] = {}
+    for verdict in asked.verdicts:
+        if verdict.error is not None:
+            # A file split over several requests is reviewed only if all were.
+            failed.setdefault(verdict.unit.path, verdict.error)
+            continue
+        for raw in verdict.findings or ():
+            finding = checker.check(raw, model=verdict.model, cached=verdict.cached)
+            if finding is not None:
+                findings.append(finding)
+    return Checked(merge_duplicates(findings, checker.dropped), checker.dropped, failed)
+
+
+def suppress_and_baseline(
+    findings: Sequence[Finding], files: Sequence[ChangedFile], accepted: frozenset[str]
+) -> suppress.Suppressed:
+    """Remove what `commitgate: ignore` comments suppress (read from the
+    files as they are, not from what was sent), and hold what the baseline
+    accepts."""
+    kept = suppress.apply(findings, files)
+    return kept._replace(findings=baseline.hold(kept.findings, accepted))
+
+
+class Decided(NamedTuple):
+    findings: list[Finding]  # each marked blocking or not
+    decision: gate.Decision
+
+
+def decide(findings: Sequence[Finding], settings: Settings) -> Decided:
+    """Which findings block, and whether the commit goes through."""
+    return Decided(*gate.decide(findings, settings))
+
+
+def second_opinion(
+    decided: Decided,
+    change: Change,
+    units: Sequence[prompt.Unit],
+    session: Session,
+    store: cache.Cache | None,
+    settings: Settings,
+) -> tuple[Decided, verify.Verified | None]:
+    """The decision again, after the stronger model's word on the findings
+    that would block; and that word (None when none was asked for: verify is
+    off, or nothing would block)."""
+    if not settings.verify or not verify.candidates(decided.findings, settings.verify_model):
+        return decided, None
+    verified = verify.second_opinion(
+        decided.findings,
+        {f.path: f for f in change.files},
+        units,
+        session,
+        model=settings.verify_model,
+        effort=settings.verify_reasoning_effort,
+        cache=store,
+    )
+    return decide(verified.findings, settings), verified
+
+
+def price(session: Session, settings: Settings, repo: git.Repo) -> Cost | None:
+    """What the requests cost, each model at its own price."""
+    if not session.usage.requests:
+        return None
+    from commitgate.model import cost
+
+    return cost.of_run(session.usage_by_model, settings, repo.common_dir)
+
+
+def price_plan(asked: ask.Asked, settings: Settings, repo: git.Repo) -> Cost | None:
+    """What sending the planned requests would cost (input only)."""
+    if not asked.sent:
+        return None
+    from commitgate.model import cost
+
+    return cost.of_input(
+        [(m, b.request_tokens) for m, b in zip(asked.models, asked.sent)],
+        settings,
+        repo.common_dir,
+    )
+
+
+# ---- the outcome, assembled -------------------------------------------------
+
+
+def _outcome(
+    settings: Settings,
+    repo: git.Repo,
+    change: Change,
+    env: Mapping[str, str],
+    redacted: Counter[str],
+    units: Sequence[prompt.Unit] = (),
+    asked: ask.Asked | None = None,
+    checked: Checked | None = None,
+    kept: suppress.Suppressed | None = None,
+    decided: Decided | None = None,
+    opinion: verify.Verified | None = None,
+    session: Session | None = None,
+    cost: Cost | None = None,
+    *,
+    dry_run: bool = False,
+    notes: Sequence[str] = (),
+    elapsed: float = 0.0,
+) -> Outcome:
+    """The Outcome of a run, from what its steps gave, in their order; a step
+    that did not run (nothing to review, a dry run) gave nothing."""
+    failed = checked.failed if checked else {}
+    reviewed = [f for f in change.files if f.path not in failed]
+    outcome = Outcome(
+        description=change.description,
+        model=settings.model,
+        profile=settings.profile,
+        files=[f.path for f in reviewed],
+        changed_lines=sum(f.changed_line_count() for f in reviewed),
+        not_reviewed=[*change.not_reviewed, *(NotReviewed(p, failed[p]) for p in sorted(failed))],
+        findings=[],
+        decision=gate.Decision(False, ()),
+        on_error=_policy(settings, env),
+        dry_run=dry_run,
+        root=repo.root,
+        redacted=redacted,
+        failures=list(dict.fromkeys(failed.values())),
+        units=len(units),
+        cost=cost,
+        elapsed=elapsed,
+    )
+    gateway_note = routing.off_gateway_note(settings) if units else None
+    outcome.notes += [gateway_note] if gateway_note else []
+    outcome.notes += notes
+    if asked is not None:
+        outcome.batches = asked.sent
+        outcome.notes += asked.notes
+        outcome.cached_units = sum(v.cached for v in asked.verdicts)
+    if checked is not None:
+        outcome.dropped = checked.dropped
+    if kept is not None:
+        outcome.suppressed = kept.removed
+        outcome.notes += kept.notes
+    if decided is not None:
+        outcome.findings, outcome.decision = decided
+    if opinion is not None:
+        outcome.dismissed = opinion.dismissed
+        outcome.notes += opinion.notes
+    if session is not None:
+        outcome.usage = session.usage
+        outcome.notes += session.notes
+        if session.no_credential and settings.on_error == "auto":
+            # A missing key is a setup problem, not a network hiccup: letting
+            # every commit through with a warning would only hide it.
+            outcome.on_error = "fail"
+    return outcome
+
+
+# ---- helpers ----------------------------------------------------------------
+
+
+def _router(settings: Settings) -> Callable[[prompt.Unit], str]:
+    """Sensitive paths go straight to the stronger model."""
+    sensitive = matcher(tuple(settings.sensitive))
+    return lambda u: settings.verify_model if sensitive(u.path) else settings.model
+
+
+@contextmanager
+def _connections(
+    settings: Settings,
+    repo: git.Repo,
+    env: Mapping[str, str],
+    use_cache: bool,
+    transport: httpx.BaseTransport | None,
+    notes: list[str],
+) -> Iterator[tuple[cache.Cache | None, Session]]:
+    """The review cache (unless it is off; one that cannot be opened is a
+    note, never a failed review) and the session with the model service,
+    both closed when the review is done."""
+    store = None
+    if use_cache and settings.cache:
+        directory = cache.location(settings.cache_dir, repo.root, repo.common_dir)
+        store, problem = cache.open_cache(directory)
+        notes += [problem] if problem else []
+    session = Session(settings, env, common_dir=repo.common_dir, transport=transport)
+    try:
+        yield store, session
+    finally:
+        session.close()
+        if store is not None:
+            store.close()
+
+
+def sendable(
+    files: Sequence[ChangedFile], settings: Settings
+) -> tuple[list[ChangedFile], Counter[str]]:
+    """The files as they may leave the machine: with their secrets replaced
+    (unless redact = false), and what was replaced, by kind."""
+    if not files or not settings.redact:
+        return list(files), Counter()
+    from commitgate.outbound import redact  # compiles its patterns: not for an empty run
+
+    return redact.redact_files(files)
+
+
+def _policy(settings: Settings, env: Mapping[str, str]) -> str:
+    if settings.on_error != "auto":
+        return settings.on_error
+    ci = env.get("CI", "").strip().lower()
+    return "fail" if ci and ci not in ("0", "false", "no") else "warn"

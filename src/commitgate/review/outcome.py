@@ -1,0 +1,73 @@
+"""The result of one run: what every report format reads."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from commitgate.git.change import NotReviewed
+from commitgate.model.wire import Usage
+from commitgate.review.findings import Finding
+from commitgate.review.gate import Decision
+from commitgate.review.plan import Batch
+
+if TYPE_CHECKING:
+    from commitgate.model.cost import Cost
+
+PASSED, BLOCKED, UNAVAILABLE = 0, 1, 3
+
+
+@dataclasses.dataclass
+class Outcome:
+    description: str  # what was reviewed, e.g. "staged change"
+    model: str
+    profile: str
+    files: list[str]  # the files reviewed
+    changed_lines: int
+    not_reviewed: list[NotReviewed]
+    findings: list[Finding]
+    decision: Decision
+    dismissed: list[Finding] = dataclasses.field(default_factory=list)  # by the second opinion
+    dropped: Counter[str] = dataclasses.field(default_factory=Counter)
+    usage: Usage = dataclasses.field(default_factory=Usage)
+    # Why (part of) the change could not be reviewed, one line each.
+    failures: list[str] = dataclasses.field(default_factory=list)
+    on_error: str = "fail"  # the policy in force: fail | warn
+    notes: list[str] = dataclasses.field(default_factory=list)
+    batches: list[Batch] = dataclasses.field(default_factory=list)  # requests sent or planned
+    units: int = 0  # files and parts of files reviewed...
+    cached_units: int = 0  # ...and how many of them had a verdict in the cache
+    dry_run: bool = False
+    elapsed: float = 0.0
+    # Secret values replaced before sending, by kind (never the values).
+    redacted: Counter[str] = dataclasses.field(default_factory=Counter)
+    suppressed: int = 0  # findings removed by `commitgate: ignore` comments
+    # What the requests cost (for a dry run: what sending would cost, input only).
+    cost: Cost | None = None
+    root: str = ""  # the repository's working tree, which paths are relative to
+
+    @property
+    def reviewed(self) -> bool:
+        """Every file that could be sent got a usable review."""
+        return not self.failures
+
+    @property
+    def exit_code(self) -> int:
+        if self.decision.blocked:
+            return BLOCKED
+        if self.failures and self.on_error == "fail":
+            return UNAVAILABLE
+        return PASSED
+
+    @property
+    def status(self) -> str:
+        """passed | blocked | error (not reviewed, exit 3) | unreviewed (not
+        reviewed, let through by on-error = warn) | dry-run"""
+        if self.dry_run:
+            return "dry-run"
+        if self.decision.blocked:
+            return "blocked"
+        if self.failures:
+            return "error" if self.on_error == "fail" else "unreviewed"
+        return "passed"
