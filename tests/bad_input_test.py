@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from commitgate.main import main
-from tests.conftest import GitRepo
+from tests.conftest import GitRepo, user_config
 from tests.fake_gateway import FakeGateway
 
 
@@ -160,7 +160,7 @@ def test_http_to_a_remote_host(
     commit_app(unchanged)
     unchanged.write("app.py", "x = 1\n")
     unchanged.stage()
-    unchanged.write("commitgate.toml", "base-url = 'http://models.example.com/v1'\n")
+    monkeypatch.setenv("COMMITGATE_BASE_URL", "http://models.example.com/v1")
     mark(unchanged)
     line = error_line(capsys)
     assert "unencrypted to models.example.com" in line and "allow-http = true" in line
@@ -181,12 +181,10 @@ def test_bad_ca_bundle(
     commit_app(unchanged)
     unchanged.write("app.py", "x = 1\n")
     unchanged.stage()
-    unchanged.write("bad.pem", "not a certificate\n")
-    unchanged.write(
-        "commitgate.toml", f"base-url = 'https://127.0.0.1:9/v1'\nca-bundle = '{bundle}'\n"
-    )
+    pem = unchanged.write("bad.pem", "not a certificate\n").parent / bundle
+    user_config(f"base-url = 'https://127.0.0.1:9/v1'\nca-bundle = '{pem}'\n")
     mark(unchanged)
-    assert error_line(capsys) == f"commitgate: error: ca-bundle '{bundle}': {words}"
+    assert error_line(capsys) == f"commitgate: error: ca-bundle '{pem}': {words}"
 
 
 # -- the repository

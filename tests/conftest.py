@@ -55,6 +55,15 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
 
 
+def user_config(text: str) -> Path:
+    """Write the user configuration file (outside every repository), where
+    the settings that only the user decides live."""
+    path = Path(os.environ["XDG_CONFIG_HOME"]) / "commitgate" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
 class GitRepo:
     """A real git repository in a temporary folder."""
 

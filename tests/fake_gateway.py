@@ -468,6 +468,8 @@ class FakeGateway:
       CutStream (half body), Answer (raw body text)).
     - ``latency``: seconds to sleep before answering every request.
     - ``valid_tokens``: accepted bearer tokens; None accepts any non-empty token.
+    - ``require_auth``: when false, a request without Authorization is served too
+      (as a local llama.cpp server does).
     - ``usage_cost``: when set, ``usage.cost`` (USD number) is added to usage objects.
     - ``provider_metadata_cost``: when set (a decimal string, USD), a top-level
       ``"providerMetadata": {"gateway": {"cost": ...}}`` is added to the final response
@@ -502,6 +504,7 @@ class FakeGateway:
         self.models_faults: list[Fault] = []
         self.latency = latency
         self.valid_tokens = valid_tokens
+        self.require_auth = True
         self.usage_cost = usage_cost
         self.provider_metadata_cost: Optional[str] = None
         self.chat_unsupported_models: set[str] = set(chat_unsupported_models or ())
@@ -775,6 +778,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._model_request(api, parsed, len(body))
 
     def _authorized(self, authorization: str) -> bool:
+        if not authorization and not self.gw.require_auth:
+            return True  # a local server: no key at all is fine
         scheme, _, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from commitgate.main import main
-from tests.conftest import GitRepo
+from tests.conftest import GitRepo, user_config
 from tests.fake_gateway import (
     CHAT_ONLY_RESPONSES_MESSAGE,
     Answer,
@@ -563,6 +563,9 @@ def test_on_error_auto(
         monkeypatch.setenv(name, value)
     if credential:
         monkeypatch.setenv("AI_GATEWAY_API_KEY", SECRET)
+    else:
+        # The gateway needs a credential (a server of your own may not).
+        monkeypatch.delenv("COMMITGATE_BASE_URL")
     configure(staged, "auto", "retries = 0\n")
     gateway.faults.append(Status(503))
     got, out, _ = run(
@@ -576,8 +579,12 @@ def test_on_error_auto(
 
 
 def test_no_credentials_under_warn(
-    staged: GitRepo, capsys: pytest.CaptureFixture[str], gateway: FakeGateway
+    staged: GitRepo,
+    capsys: pytest.CaptureFixture[str],
+    gateway: FakeGateway,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.delenv("COMMITGATE_BASE_URL")  # the gateway, which needs a credential
     configure(staged, "warn")
     code, out, _ = run(capsys, "--config", str(staged.path.parent / "commitgate.toml"))
     assert code == 0
@@ -688,7 +695,7 @@ def test_tls_is_verified_and_a_ca_bundle_can_be_set(
     assert "set ca-bundle" in out and "gave up" not in out  # not retried
     assert gateway.posts == []
 
-    configure(staged, "fail", f"ca-bundle = '{ca}'")
+    user_config(f"ca-bundle = '{ca}'\n")  # the user's setting, not the repository's
     code, out, _ = run(capsys, "--config", config)
     assert code == 1, out
     assert "app.py:2: high: planted high bug" in out

@@ -101,6 +101,8 @@ _DERIVED = {
     "fail_on_label": ("fail-on",),
     "max_findings_for": ("max-findings", "overrides"),
     "min_confidence_for": ("min-confidence", "overrides"),
+    "server": ("base-url",),
+    "untrusted_server": ("base-url", "trusted-servers"),
 }
 
 
@@ -126,4 +128,19 @@ def _reads() -> dict[str, set[str]]:
 
 def test_where_each_setting_is_read() -> None:
     documented = {_names(key)[0]: set(_names(where)) for key, where in _table("reads")}
-    assert documented == _reads()
+    reads = _reads()
+    rows = "\n".join(
+        f"| `{k}` | {', '.join(f'`{m}`' for m in sorted(v))} |" for k, v in reads.items()
+    )
+    assert documented == reads, f"the table should read:\n{rows}"
+
+
+if __name__ == "__main__":
+    # `python -m tests.layers_test` rewrites the table of reads from the code.
+    text = DOC.read_text(encoding="utf-8")
+    head, rest = text.split("<!-- reads -->", 1)
+    rows = "".join(
+        f"| `{k}` | {', '.join(f'`{m}`' for m in sorted(v))} |\n" for k, v in _reads().items()
+    )
+    body = f"<!-- reads -->\n| setting | read in |\n|---|---|\n{rows}"
+    DOC.write_text(head + body + "<!-- /reads -->" + rest.split("<!-- /reads -->", 1)[1])

@@ -93,7 +93,7 @@ def test_no_credentials(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("COMMITGATE_BASE_URL", gateway.base_url)
+    # The gateway (the default server) needs a credential: none is set.
     stage_bug(repo, "high")
     code, out, _ = run(capsys)
     assert code == 3

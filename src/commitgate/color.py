@@ -7,6 +7,7 @@ otherwise. NO_COLOR (https://no-color.org) wins over everything.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from typing import IO
@@ -49,3 +50,18 @@ def use_color(stream: IO[str], env: Mapping[str, str]) -> bool:
 
 def paint(text: str, color: str, on: bool) -> str:
     return f"{color}{text}{NORMAL}" if on else text
+
+
+# C0 and C1 control characters, DEL, and the bidirectional overrides that
+# make a line read differently from what it holds.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """Text from elsewhere (the model, a server, the repository) made safe
+    for a terminal: control characters (an escape sequence can clear the
+    screen or hide the line that says BLOCKED) are shown, escaped, instead
+    of acted on. Line breaks and tabs stay."""
+    if text.isprintable() or not _CONTROLS.search(text):
+        return text
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -37,6 +37,10 @@ def _translate(pattern: str) -> str:
             body = pattern[i + 1 : j]
             if body.startswith("!"):
                 body = "^" + body[1:]
+            try:
+                re.compile(f"[{body}]")
+            except re.error:
+                raise ValueError(f"{pattern!r} has an invalid [...] class") from None
             out.append(f"[{body}]")
             i = j + 1
         else:
@@ -47,13 +51,20 @@ def _translate(pattern: str) -> str:
     return f"{prefix}{''.join(out)}(?:/.*)?"
 
 
-class PathMatcher:
-    """Matches repository-relative paths against a set of globs."""
+def check(pattern: str) -> None:
+    """Raise ValueError, saying why, if `pattern` is not a glob."""
+    re.compile(_translate(pattern))
 
-    def __init__(self, patterns: Iterable[str]) -> None:
+
+class PathMatcher:
+    """Matches repository-relative paths against a set of globs; with
+    `ignore_case`, in any case (as file systems on macOS and Windows do)."""
+
+    def __init__(self, patterns: Iterable[str], ignore_case: bool = False) -> None:
         self.patterns = tuple(patterns)
         regex = "|".join(f"(?:{_translate(p)})" for p in self.patterns)
-        self._re = re.compile(f"(?s:{regex})\\Z") if self.patterns else None
+        flags = re.IGNORECASE if ignore_case else 0
+        self._re = re.compile(f"(?s:{regex})\\Z", flags) if self.patterns else None
 
     def __call__(self, path: str) -> bool:
         return self._re is not None and self._re.match(path) is not None
@@ -63,5 +74,5 @@ class PathMatcher:
 
 
 @functools.lru_cache(maxsize=64)
-def matcher(patterns: tuple[str, ...]) -> PathMatcher:
-    return PathMatcher(patterns)
+def matcher(patterns: tuple[str, ...], ignore_case: bool = False) -> PathMatcher:
+    return PathMatcher(patterns, ignore_case)

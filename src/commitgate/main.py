@@ -4,6 +4,7 @@ does not use is not imported."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -11,7 +12,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from commitgate import __version__
+from commitgate.color import plain
 from commitgate.errors import CommitgateError, UsageError
+from commitgate.scrub import Scrubber, Stream, from_env
 
 if TYPE_CHECKING:
     from commitgate.config import Settings
@@ -87,11 +90,33 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is None or sys.stderr is None:
+        # Started with a stream closed (`>&-`): the report has nowhere to go.
+        if sys.stderr is not None:
+            print("commitgate: error: standard output is closed", file=sys.stderr)
+        return 2
     for stream in (sys.stdout, sys.stderr):
         # Paths that are not valid UTF-8 must not crash the report.
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     args = list(sys.argv[1:] if argv is None else argv)
+    scrub = _scrubber()
+    out, err = sys.stdout, sys.stderr
+    if scrub:
+        # The last guard: whatever any part prints, no credential in it.
+        sys.stdout, sys.stderr = Stream(out, scrub), Stream(err, scrub)
+    try:
+        code = _main(args)
+        _flush()
+        return code
+    except CommitgateError as e:
+        _say(f"commitgate: error: {plain(str(e))}")
+        return e.exit_code
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(args: list[str]) -> int:
     try:
         command = _command(args)
         if command is not None:
@@ -101,34 +126,63 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = module.main(args[1:])
             return code
         return _review(args)
-    except CommitgateError as e:
-        print(f"commitgate: error: {_redacted(str(e))}", file=sys.stderr)
-        return e.exit_code
+    except CommitgateError:
+        raise
     except KeyboardInterrupt:
-        print("commitgate: interrupted", file=sys.stderr)
+        _say("commitgate: interrupted")
         return 130
+    except OSError as e:
+        if _output_failed(e):
+            raise CommitgateError(f"cannot write the report: {e.strerror or e}") from None
+        return _bug(e)
     except Exception as e:
-        if os.environ.get("COMMITGATE_DEBUG"):
-            raise
-        print(
-            f"commitgate: internal error: {type(e).__name__}: {_redacted(str(e))}\n"
-            "This is a bug in commitgate. Run again with COMMITGATE_DEBUG=1 for the "
-            "traceback, and report it.",
-            file=sys.stderr,
-        )
-        return 3
+        return _bug(e)
 
 
-def _redacted(text: str) -> str:
-    """The last guard: no credential in a message, whatever raised it. The
-    client removes it from what the server says; this catches the rest."""
+def _bug(e: Exception) -> int:
+    if os.environ.get("COMMITGATE_DEBUG"):
+        raise e
+    _say(
+        f"commitgate: internal error: {type(e).__name__}: {plain(str(e))}\n"
+        "This is a bug in commitgate. Run again with COMMITGATE_DEBUG=1 for the "
+        "traceback, and report it."
+    )
+    return 3
+
+
+def _output_failed(e: OSError) -> bool:
+    """Whether writing the report is what failed (a full disk, a closed
+    pipe): the review is not to blame, and it is said plainly."""
+    import errno
+
+    return e.filename is None and e.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
+
+
+def _flush() -> None:
+    """Write out what is buffered now, where a failure can be reported,
+    rather than at exit, where Python would print a traceback of its own."""
+    try:
+        sys.stdout.flush()
+    except OSError as e:
+        # Nothing more can go to this stdout: point it at /dev/null so that
+        # the interpreter's own flush at exit stays quiet.
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise CommitgateError(
+            f"cannot write the report to standard output: {e.strerror or e}"
+        ) from None
+
+
+def _say(line: str) -> None:
+    """A line on stderr, if stderr can still take one."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr)
+
+
+def _scrubber() -> Scrubber:
     from commitgate.model.credential import TOKEN_VARIABLES
 
-    for name in TOKEN_VARIABLES:
-        value = os.environ.get(name, "").strip()
-        if value:
-            text = text.replace(value, "[redacted]")
-    return text
+    return from_env(os.environ, TOKEN_VARIABLES)
 
 
 def _command(args: list[str]) -> str | None:
@@ -204,7 +258,7 @@ def _report(outcome: Outcome, settings: Settings, fmt: str, output: str | None) 
         )
     )
     if output:
-        text = render(outcome, fmt, settings)
+        text = _scrubber()(render(outcome, fmt, settings))
         try:
             with open(output, "w", encoding="utf-8", errors="backslashreplace") as f:
                 f.write(text)
@@ -219,7 +273,7 @@ def _report(outcome: Outcome, settings: Settings, fmt: str, output: str | None) 
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
         try:
-            github.append_summary(outcome, settings, summary)
+            github.append_summary(outcome, settings, summary, clean=_scrubber())
         except OSError as e:
             # The review is done and reported: a summary is not worth failing it.
             print(

@@ -313,6 +313,7 @@ def test_nothing_reviewed_writes_nothing_even_forced(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("AI_GATEWAY_API_KEY")
+    monkeypatch.delenv("COMMITGATE_BASE_URL")  # the gateway, which needs one
     repo.write("app.py", "a = 1\n")
     repo.stage()
     repo.commit()

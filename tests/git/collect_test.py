@@ -239,7 +239,7 @@ def test_range(repo: GitRepo) -> None:
 
 def test_unknown_ref(repo: GitRepo) -> None:
     repo.commit()
-    with pytest.raises(GitError, match="git diff failed"):
+    with pytest.raises(GitError, match=r"unknown revision 'nope': not a commit"):
         collect(repo, from_ref="nope", to_ref="HEAD")
 
 

@@ -47,8 +47,10 @@ def main(argv: Sequence[str]) -> int:
     args = _parser().parse_args(list(argv))
 
     from commitgate import config, git
+    from commitgate.model.credential import TOKEN_VARIABLES
     from commitgate.review import baseline
     from commitgate.review.flow import Target, review
+    from commitgate.scrub import from_env
 
     repo = git.find_repo()
     settings = config.load(repo.root, config_file=args.config)
@@ -94,7 +96,8 @@ def main(argv: Sequence[str]) -> int:
         key=lambda e: (e.path, e.fingerprint),
     )
     try:
-        baseline.write(file, baseline.dumps(entries))
+        # Committed and shared: scrubbed as everything else that leaves.
+        baseline.write(file, from_env(os.environ, TOKEN_VARIABLES)(baseline.dumps(entries)))
     except OSError as e:
         raise UsageError(f"cannot write {shown}: {e.strerror}") from None
     print("\n".join(_summary(shown, entries, outcome, len(kept))))

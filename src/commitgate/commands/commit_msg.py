@@ -170,7 +170,12 @@ def draft(settings: config.Settings, repo: git.Repo, path: str, text: str) -> in
         _parse_draft,
     )
     key = cache.key(
-        "draft", DRAFT_VERSION, settings.model, settings.reasoning_effort, question.input
+        "draft",
+        DRAFT_VERSION,
+        settings.server.key,
+        settings.model,
+        settings.reasoning_effort,
+        question.input,
     )
     store, _ = (
         cache.open_cache(cache.location(settings.cache_dir, repo.root, repo.common_dir))
@@ -209,10 +214,11 @@ def _parse_draft(answer: str) -> dict[str, str]:
     import json
 
     from commitgate.model.session import UnusableAnswer
+    from commitgate.review.findings import text_only
 
     try:
-        data = json.loads(answer)
-    except ValueError:
+        data = text_only(json.loads(answer))
+    except (ValueError, RecursionError):
         raise UnusableAnswer("the draft is not JSON") from None
     if not isinstance(data, dict) or not str(data.get("subject", "")).strip():
         raise UnusableAnswer("the draft has no subject")

@@ -64,6 +64,10 @@ def config_text() -> str:
         "# Every setting is shown at its default, commented out: uncomment a line to",
         "# change it.",
         "#",
+        "# The settings that only you decide (which servers to trust, a CA bundle,",
+        "# plain http) are not here: a repository's file may not set them. They go in",
+        "# your own configuration, ~/.config/commitgate/config.toml.",
+        "#",
         "# Severities, from the top:",
     ]
     for s in sorted(Severity, reverse=True):
@@ -72,6 +76,8 @@ def config_text() -> str:
         )
     tables = []
     for name, key in config.KEYS.items():
+        if key.scope == "user":
+            continue
         doc = key.doc
         if key.choices:
             doc += f" (one of: {', '.join(key.choices)})"

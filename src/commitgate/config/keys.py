@@ -9,12 +9,14 @@ from typing import Any, NamedTuple
 from commitgate.severity import Severity
 
 CONFIG_FILE = "commitgate.toml"
+# The user's own settings, outside every repository: <config dir>/commitgate/config.toml.
+USER_CONFIG_FILE = "config.toml"
 DEFAULT_BASE_URL = "https://ai-gateway.vercel.sh/v1"
 DEFAULT_MODEL = "openai/gpt-5.1-codex-mini"
 
 
 class Key(NamedTuple):
-    # str | bool | int | number | severity | choice | strings | counts | overrides
+    # str | bool | int | number | severity | choice | strings | globs | counts | overrides
     # | label (a string of at most 256 characters) | tags (at most 10 of 1-64)
     kind: str
     default: Any
@@ -22,6 +24,9 @@ class Key(NamedTuple):
     choices: tuple[str, ...] = ()
     minimum: float = 0
     maximum: float = float("inf")
+    # "user": a setting of the user's, honoured only from the user
+    # configuration file: a repository must not decide whom to trust.
+    scope: str = "any"
 
 
 KEYS: dict[str, Key] = {
@@ -79,14 +84,14 @@ KEYS: dict[str, Key] = {
     ),
     # What is reviewed, and what is sent.
     "paths": Key(
-        "strings",
+        "globs",
         (),
         "globs of the files this review covers (default: all); files outside "
         "are listed as not reviewed",
     ),
-    "exclude": Key("strings", (), "globs of files never reviewed"),
+    "exclude": Key("globs", (), "globs of files never reviewed"),
     "never-send": Key(
-        "strings",
+        "globs",
         (),
         "globs of files never sent, added to the built-in list (.env*, *.pem, id_rsa*, ...); "
         "`!glob` sends files that list holds back",
@@ -105,7 +110,7 @@ KEYS: dict[str, Key] = {
         "choice", "medium", "how hard verify-model thinks", ("low", "medium", "high", "xhigh")
     ),
     "sensitive": Key(
-        "strings", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
+        "globs", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
     ),
     # Size, cost and speed.
     "max-request-tokens": Key(
@@ -159,11 +164,26 @@ KEYS: dict[str, Key] = {
         1.0,
         "seconds before the first retry; doubled for each next one (at most 30), with jitter",
     ),
+    # Whom to trust: only in the user configuration file (see trust.py).
+    "trusted-servers": Key(
+        "strings",
+        (),
+        "base URLs besides the gateway and loopback that a repository's own configuration "
+        "may send reviews to (user configuration only)",
+        scope="user",
+    ),
     "allow-http": Key(
-        "bool", False, "allow a plain http:// base-url to a host that is not loopback"
+        "bool",
+        False,
+        "allow a plain http:// base-url to a host that is not loopback (user configuration only)",
+        scope="user",
     ),
     "ca-bundle": Key(
-        "str", "", "a CA bundle file to verify the server with, instead of the system's"
+        "str",
+        "",
+        "a CA bundle file to verify the server with, instead of the system's "
+        "(user configuration only)",
+        scope="user",
     ),
     # Vercel AI Gateway routing and privacy (routing.py).
     "zero-data-retention": Key(

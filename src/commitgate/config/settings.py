@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from commitgate.config.keys import NEVER
+from commitgate.config.trust import DEFAULT, Server, untrusted
 from commitgate.severity import Severity
 
 
@@ -66,11 +67,27 @@ class Settings:
     provider_only: tuple[str, ...]
     user: str
     tags: tuple[str, ...]
+    trusted_servers: tuple[str, ...] = ()
     profile: str = "review"
     source: str = "built-in defaults"  # where the settings came from, for messages
+    # Who named base-url (trust.DEFAULT, USER or REPOSITORY), and where.
+    server_chosen_by: str = DEFAULT
+    server_where: str = "the default"
+    user_file: str = ""  # the user configuration file's path, for messages
+    # What the user should know about how the settings were read.
+    warnings: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
+
+    @property
+    def server(self) -> Server:
+        return Server(self.base_url, self.server_chosen_by, self.server_where)
+
+    @property
+    def untrusted_server(self) -> str | None:
+        """Why nothing may be sent to the configured server, if so (trust.py)."""
+        return untrusted(self.server, self.trusted_servers, self.user_file)
 
     def fail_on_for(self, path: str) -> Severity | None:
         from commitgate.glob import matcher

@@ -3,7 +3,8 @@ kind, with messages that name the file, the key and what it must be."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from commitgate.config.keys import KEYS, NEVER, OVERRIDE_KEYS, PROFILES, Key
@@ -61,6 +62,10 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
         ok = isinstance(value, int) or (kind == "number" and isinstance(value, float))
         if isinstance(value, bool) or not ok:
             raise bad("an integer" if kind == "int" else "a number")
+        if not math.isfinite(value):
+            # nan passes every comparison (min-confidence = nan would let
+            # nothing block), inf no deadline: neither is a setting.
+            raise bad("a finite number")
         if value < spec.minimum:
             raise bad(f"at least {spec.minimum:g}")
         if value > spec.maximum:
@@ -72,9 +77,11 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
         return value
     if kind == "threshold":
         return _threshold(value, where, key)
-    if kind == "strings":
+    if kind in ("strings", "globs"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
+        if kind == "globs":
+            _globs(value, where, key)
         return tuple(value)
     if kind == "counts":
         return _counts(value, where, key)
@@ -90,6 +97,16 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
     if kind == "overrides":
         return _overrides(value, where)
     raise AssertionError(kind)  # pragma: no cover
+
+
+def _globs(patterns: Sequence[str], where: str, key: str) -> None:
+    from commitgate import glob
+
+    for p in patterns:
+        try:
+            glob.check(p.removeprefix("!"))
+        except ValueError as e:
+            raise ConfigError(f"{where}: {key!r}: {e}") from None
 
 
 def _severity(value: Any, where: str, key: str) -> Severity:
@@ -139,6 +156,7 @@ def _overrides(value: Any, where: str) -> tuple[Override, ...]:
         paths = entry.get("paths")
         if not isinstance(paths, list) or not paths or not all(isinstance(p, str) for p in paths):
             raise ConfigError(f"{at}: 'paths' must be a non-empty list of globs")
+        _globs(paths, at, "paths")
         for key in entry:
             if key != "paths" and key not in OVERRIDE_KEYS:
                 allowed = ("paths", *OVERRIDE_KEYS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import threading
 
@@ -14,44 +15,58 @@ def read_blobs(repo: Repo, shas: set[str], max_bytes: int) -> dict[str, bytes | 
     max_bytes is read past (never held in memory) and given as its size."""
     if not shas:
         return {}
-    proc = subprocess.Popen(
-        ["git", "cat-file", "--batch"],
-        cwd=repo.root,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    try:
+        proc = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=repo.root,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except FileNotFoundError:
+        raise GitError("git was not found on PATH; commitgate needs git installed") from None
     assert proc.stdin is not None and proc.stdout is not None
     order = sorted(shas)
-    stdin = proc.stdin
+    stdin, stdout = proc.stdin, proc.stdout
 
     def feed() -> None:
         # A separate writer: git answers as it reads, and a full stdout pipe
-        # would otherwise block it while we are still writing.
-        try:
-            stdin.write("".join(f"{s}\n" for s in order).encode())
-        finally:
-            stdin.close()
+        # would otherwise block it while we are still writing. If git stops
+        # (a missing object, a broken repository), the pipe breaks: the
+        # reader below says what failed.
+        with contextlib.suppress(OSError):
+            try:
+                stdin.write("".join(f"{s}\n" for s in order).encode())
+            finally:
+                stdin.close()
 
     writer = threading.Thread(target=feed, daemon=True)
     writer.start()
     result: dict[str, bytes | int] = {}
     try:
         for sha in order:
-            header = proc.stdout.readline().split()
+            header = stdout.readline().split()
             if len(header) != 3:
                 raise GitError(f"git cat-file could not read object {sha}")
             size = int(header[2])
             if size > max_bytes:
                 left = size + 1
                 while left:
-                    left -= len(proc.stdout.read(min(left, 1 << 20)))
+                    chunk = stdout.read(min(left, 1 << 20))
+                    if not chunk:
+                        raise GitError(f"git cat-file stopped in the middle of object {sha}")
+                    left -= len(chunk)
                 result[sha] = size
             else:
-                result[sha] = proc.stdout.read(size)
-                proc.stdout.read(1)
+                data = stdout.read(size + 1)
+                if len(data) != size + 1:
+                    raise GitError(f"git cat-file stopped in the middle of object {sha}")
+                result[sha] = data[:size]
+    except BaseException:
+        proc.kill()  # stopped early: what it would say next is not wanted
+        raise
     finally:
-        writer.join()
-        proc.stdout.close()
+        stdout.close()
         proc.wait()
+        writer.join()
     return result

@@ -3,19 +3,24 @@ into a Change of text files with their hunks, and what was left out."""
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import os
 import re
 from collections.abc import Iterable, Sequence
 
 from commitgate.errors import GitError
+from commitgate.git import worktree
 from commitgate.git.blobs import read_blobs
 from commitgate.git.change import Change, ChangedFile, Hunk, Mode, NotReviewed
 from commitgate.git.content import decode, split_lines
 from commitgate.git.diff import Entry, diff
-from commitgate.git.repo import Repo, tracked_files
+from commitgate.git.repo import Repo, index_entries, resolve, run, tracked_files, unstaged
 
 GITLINK = "160000"
 SYMLINK = "120000"
+_MODE_NAMES = {GITLINK: "submodule", SYMLINK: "symbolic link"}
+_MERGED = "merged without conflict (pre-commit passes only the files that conflicted)"
 _NULL_SHA = re.compile(rb"^0+$")
 
 
@@ -25,9 +30,20 @@ def resolve_paths(repo: Repo, paths: Iterable[str]) -> tuple[list[str], list[Not
     out: list[str] = []
     outside: list[NotReviewed] = []
     seen: set[str] = set()
+    root = os.path.realpath(repo.root)
     for p in paths:
-        rel = os.path.normpath(os.path.join(repo.prefix, p)).replace(os.sep, "/")
-        if rel == ".." or rel.startswith("../") or os.path.isabs(rel):
+        if os.path.isabs(p):
+            # Relative to the root, wherever the root is reached from (/tmp
+            # and /private/tmp on macOS): the directory resolved, not the
+            # file, which may be a link and is judged when it is read.
+            folder, name = os.path.split(os.path.normpath(p))
+            rel = os.path.relpath(os.path.join(os.path.realpath(folder), name), root)
+        else:
+            rel = os.path.normpath(os.path.join(repo.prefix, p))
+        rel = rel.replace(os.sep, "/")
+        if rel == ".":
+            outside.append(NotReviewed(p, "a directory"))
+        elif rel == ".." or rel.startswith("../") or os.path.isabs(rel):
             outside.append(NotReviewed(p, "outside the repository"))
         elif rel not in seen:
             seen.add(rel)
@@ -55,7 +71,7 @@ def collect(
     `--files`) are reviewed whole.
     """
     if from_ref and to_ref:
-        spec = [f"{from_ref}...{to_ref}"]
+        spec = [f"{resolve(repo, from_ref)}...{resolve(repo, to_ref)}"]
         mode, description = Mode.RANGE, f"{from_ref}...{to_ref}"
     elif whole:
         if paths is None:
@@ -80,6 +96,8 @@ def collect(
             # Files were passed with nothing staged for at least one of them:
             # this is `--all-files` / `--files`, so review what was passed, whole.
             return _collect_whole(repo, paths, max_bytes)
+        if mode is Mode.STAGED:
+            not_reviewed += _merged_cleanly(repo, entries, paths)
         selected = []
         for p in paths:
             if p in by_path:
@@ -88,7 +106,7 @@ def collect(
                 not_reviewed.append(NotReviewed(p, f"not changed in {description}"))
         entries = selected
 
-    files: list[ChangedFile] = []
+    files: dict[str, ChangedFile] = {}
     wanted: list[Entry] = []
     for e in entries:
         reason = _skip_reason(e)
@@ -97,6 +115,7 @@ def collect(
         else:
             wanted.append(e)
     blobs = read_blobs(repo, {e.new_sha for e in wanted}, max_bytes)
+    unshown: list[Entry] = []  # text to us, binary to git: its hunks are ours to find
     for e in wanted:
         blob = blobs.get(e.new_sha)
         if isinstance(blob, int):
@@ -115,17 +134,65 @@ def collect(
         if status in ("modified", "renamed", "copied"):
             file_hunks = hunks.get((e.old_sha, e.new_sha), ())
             if not file_hunks and e.old_sha != e.new_sha and e.old_mode == e.new_mode:
-                # git said the files differ but showed no text hunks: it
-                # treats the file as binary (a .gitattributes `-diff`, say).
-                not_reviewed.append(NotReviewed(e.path, "binary (per git attributes)"))
-                continue
-            if not file_hunks:
+                # git said the files differ but showed no text hunks: to git
+                # the file is binary (a NUL byte, as in UTF-16, or -diff).
+                unshown.append(e)
+            elif not file_hunks:
                 not_reviewed.append(
                     NotReviewed(e.path, "no content change (rename or mode change only)")
                 )
                 continue
-        files.append(ChangedFile(e.path, status, lines, file_hunks, e.old_path))
-    return Change(mode, files, not_reviewed, description)
+        files[e.path] = ChangedFile(e.path, status, lines, file_hunks, e.old_path)
+    for e in unshown:
+        found = _own_hunks(repo, e, files[e.path].lines, max_bytes)
+        if isinstance(found, str):
+            not_reviewed.append(NotReviewed(e.path, found))
+            del files[e.path]
+        else:
+            files[e.path] = dataclasses.replace(files[e.path], hunks=found)
+    return Change(mode, list(files.values()), not_reviewed, description)
+
+
+def _own_hunks(
+    repo: Repo, e: Entry, new: tuple[str, ...], max_bytes: int
+) -> tuple[Hunk, ...] | str:
+    """The hunks of a text file git would not diff (UTF-16: its NUL bytes
+    read as binary to git), found by comparing the decoded lines; or why
+    the file is not reviewed: git's attributes call it binary (`-diff`,
+    `binary`), or its old version is not text."""
+    attrs = run(["check-attr", "-z", "diff", "--", e.path], cwd=repo.root).split(b"\0")
+    if attrs[2:3] == [b"unset"]:
+        return "binary (per git attributes)"
+    old = read_blobs(repo, {e.old_sha}, max_bytes).get(e.old_sha)
+    text = decode(old) if isinstance(old, bytes) else None
+    if text is None:
+        return "binary"
+    before = split_lines(text)
+    out = []
+    matcher = difflib.SequenceMatcher(None, before, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            # As git numbers a hunk: a pure deletion sits after line j1.
+            out.append(Hunk(j1 + 1 if j2 > j1 else j1, j2 - j1, before[i1:i2]))
+    return tuple(out)
+
+
+def _merged_cleanly(
+    repo: Repo, entries: Sequence[Entry], paths: Sequence[str]
+) -> list[NotReviewed]:
+    """Committing a merge, pre-commit passes only the files that conflicted:
+    the others, merged without conflict, are listed rather than left out
+    without a word (they were reviewed, or not, on their own branch)."""
+    if not os.path.exists(os.path.join(repo.git_dir, "MERGE_HEAD")):
+        return []
+    passed = set(paths)
+    return [
+        NotReviewed(
+            e.path, "merged without conflict (pre-commit passes only the files that conflicted)"
+        )
+        for e in entries
+        if e.path not in passed and e.status != "D"
+    ]
 
 
 def _skip_reason(e: Entry) -> str | None:
@@ -146,27 +213,33 @@ def _too_large(size: int, max_bytes: int) -> str:
 
 
 def _collect_whole(repo: Repo, paths: Sequence[str], max_bytes: int) -> Change:
+    """The files, whole: from git's objects when the index holds them as
+    they are in the working tree, else from the working tree, read without
+    following a symbolic link (worktree.py)."""
+    index = index_entries(repo)
+    dirty = unstaged(repo) if any(p in index for p in paths) else set()
+    clean = {p: index[p] for p in paths if p in index and p not in dirty}
+    blobs = read_blobs(
+        repo, {e.sha for e in clean.values() if e.mode not in (SYMLINK, GITLINK)}, max_bytes
+    )
     files: list[ChangedFile] = []
     not_reviewed: list[NotReviewed] = []
     for rel in paths:
-        full = os.path.join(repo.root, rel)
-        try:
-            st = os.lstat(full)
-        except OSError:
-            not_reviewed.append(NotReviewed(rel, "does not exist in the working tree"))
+        entry = index.get(rel)
+        if entry is not None and entry.mode in (SYMLINK, GITLINK):
+            not_reviewed.append(NotReviewed(rel, _MODE_NAMES[entry.mode]))
             continue
-        reason = _file_skip_reason(st, max_bytes)
-        if reason:
-            not_reviewed.append(NotReviewed(rel, reason))
+        data: bytes | int | None
+        if rel in clean:
+            data, why = blobs[clean[rel].sha], None
+        else:
+            data, why = worktree.read(repo.root, rel, max_bytes)
+        if why is not None or data is None:
+            not_reviewed.append(NotReviewed(rel, why or "unreadable"))
             continue
-        try:
-            with open(full, "rb") as f:
-                data = f.read(max_bytes + 1)
-        except OSError as e:
-            not_reviewed.append(NotReviewed(rel, f"unreadable: {e.strerror}"))
-            continue
-        if len(data) > max_bytes:
-            not_reviewed.append(NotReviewed(rel, _too_large(len(data), max_bytes)))
+        if isinstance(data, int) or len(data) > max_bytes:
+            size = data if isinstance(data, int) else len(data)
+            not_reviewed.append(NotReviewed(rel, _too_large(size, max_bytes)))
             continue
         text = decode(data)
         if text is None:
@@ -177,17 +250,3 @@ def _collect_whole(repo: Repo, paths: Sequence[str], max_bytes: int) -> Change:
             continue
         files.append(ChangedFile(rel, "whole", split_lines(text)))
     return Change(Mode.FILES, files, not_reviewed, "whole files")
-
-
-def _file_skip_reason(st: os.stat_result, max_bytes: int) -> str | None:
-    import stat
-
-    if stat.S_ISLNK(st.st_mode):
-        return "symbolic link"
-    if stat.S_ISDIR(st.st_mode):
-        return "a directory (submodule?)"
-    if not stat.S_ISREG(st.st_mode):
-        return "not a regular file"
-    if st.st_size > max_bytes:
-        return _too_large(st.st_size, max_bytes)
-    return None

@@ -91,3 +91,46 @@ def find_repo(cwd: str | None = None) -> Repo:
 def tracked_files(repo: Repo) -> list[str]:
     out = run(["ls-files", "-z", "--cached"], cwd=repo.root)
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+class IndexEntry(NamedTuple):
+    mode: str  # 100644, 100755, 120000 (a symbolic link), 160000 (a submodule)
+    sha: str
+
+
+def index_entries(repo: Repo) -> dict[str, IndexEntry]:
+    """Every path the index holds (stage 0), with its mode and blob."""
+    out = run(["ls-files", "-z", "--stage"], cwd=repo.root)
+    entries: dict[str, IndexEntry] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, path = record.partition(b"\t")
+        mode, sha, stage = meta.decode().split(" ")
+        if stage == "0":
+            entries[os.fsdecode(path)] = IndexEntry(mode, sha)
+    return entries
+
+
+def unstaged(repo: Repo) -> set[str]:
+    """The tracked paths whose working-tree file may differ from the index
+    (changed, deleted, or only touched: the index's stat cache is not
+    refreshed, since nothing here writes the index)."""
+    out = run(["diff-files", "-z", "--name-only", "--no-renames"], cwd=repo.root)
+    return {os.fsdecode(p) for p in out.split(b"\0") if p}
+
+
+def resolve(repo: Repo, ref: str) -> str:
+    """The commit `ref` names. Resolved as a revision, never read as an
+    option: `--from-ref=--output=x` must not reach `git diff` as one."""
+    try:
+        out = run(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+            cwd=repo.root,
+        )
+    except GitError:
+        raise GitError(
+            f"unknown revision {ref!r}: not a commit in this repository (in CI, check out "
+            "with the full history: fetch-depth: 0)"
+        ) from None
+    return out.decode().strip()

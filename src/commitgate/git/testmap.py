@@ -7,14 +7,14 @@ FooTest.java), wherever it lives in the repository.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from commitgate.git.blobs import read_blobs
 from commitgate.git.content import decode
-from commitgate.git.repo import Repo, tracked_files
+from commitgate.git.repo import Repo, index_entries, tracked_files
 
 _TEST_AFFIX = re.compile(r"^(?:test_)|(?:_test|_spec|\.test|\.spec|Test|Tests)$")
 
@@ -32,6 +32,9 @@ def source_stem(path: str) -> str:
 def is_test(path: str) -> bool:
     return source_stem(path) != _name(path)
 
+
+# Modes of a regular file in the index (not a link, not a submodule).
+REGULAR = ("100644", "100755")
 
 # The most text of existing tests shown beside one changed file.
 MAX_CONTEXT_CHARS = 12_000
@@ -60,18 +63,21 @@ class TestText(NamedTuple):
 def read(
     repo: Repo, tests: Sequence[str], skip: Iterable[str] = (), max_chars: int = MAX_CONTEXT_CHARS
 ) -> list[TestText]:
-    """The text of these test files, up to `max_chars` in all."""
+    """The text of these test files as the index holds them, up to
+    `max_chars` in all. Read from git's objects, never from the disk: a
+    tracked test file that is a symbolic link is left out, not followed."""
+    skipped = set(skip)
+    index = index_entries(repo)
+    wanted = [t for t in tests if t not in skipped and index.get(t) and index[t].mode in REGULAR]
+    # A test file larger than this is cut to the limit anyway.
+    blobs = read_blobs(repo, {index[t].sha for t in wanted}, 4 * max_chars + 4096)
     out: list[TestText] = []
     left = max_chars
-    skipped = set(skip)
-    for path in tests:
-        if path in skipped or left <= 0:
+    for path in wanted:
+        data = blobs.get(index[path].sha)
+        if left <= 0 or not isinstance(data, bytes):
             continue
-        try:
-            with open(os.path.join(repo.root, path), "rb") as f:
-                text = decode(f.read(left + 1))
-        except OSError:
-            continue
+        text = decode(data)
         if text is None:
             continue
         body = text[:left]

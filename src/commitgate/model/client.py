@@ -21,6 +21,7 @@ from commitgate.model.credential import Credential
 from commitgate.model.deadline import Deadline
 from commitgate.model.endpoint import Endpoint, check_base_url, tls_context
 from commitgate.model.errors import ServiceError, certificate_problem, error_detail, explain
+from commitgate.scrub import Scrubber
 
 # An answer larger than this is not a review (the schema caps findings at a
 # few kilobytes each); reading stops there.
@@ -41,15 +42,20 @@ class ModelClient:
     def __init__(
         self,
         endpoint: Endpoint,
-        credential: Credential,
+        credential: Credential | None,
         retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.BaseTransport | None = None,
+        scrub: Scrubber | None = None,
     ) -> None:
+        """`credential`: None sends none (a local server). `scrub` removes
+        secrets from what the server says, the answers included; by
+        default, the credential."""
         self.base_url = check_base_url(endpoint.base_url, endpoint.allow_http)
         self.host = urlsplit(self.base_url).hostname or self.base_url
         self.endpoint = endpoint
         self.api = endpoint.api
         self.credential = credential
+        self.scrub = scrub or Scrubber([credential.token] if credential else [])
         self.retry = retry
         self.notes: list[str] = []
         self._lock = threading.Lock()
@@ -61,7 +67,7 @@ class ModelClient:
             transport=transport,
             verify=verify,
             headers={
-                "authorization": f"Bearer {credential.token}",
+                **({"authorization": f"Bearer {credential.token}"} if credential else {}),
                 "user-agent": f"commitgate/{__version__}",
                 "x-title": "commitgate",
             },
@@ -86,7 +92,10 @@ class ModelClient:
             if deadline.expired():
                 raise ServiceError(deadline.missed("its request was sent"))
             try:
-                return self._once(req, deadline)
+                answer = self._once(req, deadline)
+                # A proxy that echoes the key into the answer must not get
+                # it into a finding, the cache or a report.
+                return answer._replace(text=self.scrub(answer.text))
             except ServiceError as e:
                 if e.use_responses and self.api == "chat":
                     with self._lock:
@@ -246,11 +255,6 @@ class ModelClient:
 
     # -- errors --------------------------------------------------------------
 
-    def scrub(self, text: str) -> str:
-        """Remove the credential from text that came from elsewhere."""
-        token = self.credential.token
-        return text.replace(token, "[redacted]") if token else text
-
     def _http_error(self, r: httpx.Response, model: str) -> ServiceError:
         try:
             raw = r.read()[:65536]
@@ -263,6 +267,6 @@ class ModelClient:
             kind,
             host=self.host,
             model=model,
-            variable=self.credential.variable,
+            variable=self.credential.variable if self.credential else None,
             retry_after=r.headers.get("retry-after"),
         )

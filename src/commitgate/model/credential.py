@@ -7,7 +7,16 @@ import string
 from collections.abc import Mapping
 from typing import NamedTuple
 
-TOKEN_VARIABLES = ("AI_GATEWAY_API_KEY", "VERCEL_OIDC_TOKEN")
+from commitgate.config.trust import USER, Server
+
+# The gateway's own credentials, sent only to the gateway, or to a server
+# the user named (a proxy of theirs in front of it), never to one a
+# repository named.
+GATEWAY_VARIABLES = ("AI_GATEWAY_API_KEY", "VERCEL_OIDC_TOKEN")
+# The key for any other server (llama.cpp, vLLM, a LiteLLM proxy...).
+SERVER_VARIABLE = "COMMITGATE_API_KEY"
+# Every variable that may hold a credential: scrubbed from all output.
+TOKEN_VARIABLES = (*GATEWAY_VARIABLES, SERVER_VARIABLE)
 
 
 class Credential(NamedTuple):
@@ -18,10 +27,23 @@ class Credential(NamedTuple):
         return f"Credential(variable={self.variable!r})"
 
 
-def find_credential(env: Mapping[str, str]) -> Credential | None:
-    """AI_GATEWAY_API_KEY, else VERCEL_OIDC_TOKEN; an API key wins even when
-    it is invalid, as with the gateway's own SDK."""
-    for name in TOKEN_VARIABLES:
+def find_credential(env: Mapping[str, str], server: Server | None = None) -> Credential | None:
+    """The credential to send to `server` (the default gateway if None).
+
+    The gateway gets AI_GATEWAY_API_KEY, else VERCEL_OIDC_TOKEN (an API key
+    wins even when it is invalid, as with the gateway's own SDK). Any other
+    server gets COMMITGATE_API_KEY; a server the user named themselves gets
+    the gateway's credential when COMMITGATE_API_KEY is not set. A server a
+    repository named never gets the gateway's; without COMMITGATE_API_KEY
+    it gets no credential at all (a local server needs none)."""
+    names: tuple[str, ...] = GATEWAY_VARIABLES
+    if server is not None and not server.is_gateway:
+        names = (
+            (SERVER_VARIABLE, *GATEWAY_VARIABLES)
+            if server.chosen_by == USER
+            else (SERVER_VARIABLE,)
+        )
+    for name in names:
         value = env.get(name, "").strip()
         if value:
             return Credential(value, name)

@@ -3,10 +3,10 @@ checks, and TLS with verification always on."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from commitgate.config.trust import is_loopback
 from commitgate.errors import ConfigError
 
 
@@ -18,15 +18,6 @@ class Endpoint(NamedTuple):
     read_timeout: float
     ca_bundle: str = ""
     allow_http: bool = False
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_base_url(url: str, allow_http: bool) -> str:

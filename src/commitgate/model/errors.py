@@ -41,13 +41,14 @@ def explain(
     *,
     host: str,
     model: str,
-    variable: str,
+    variable: str | None,
     retry_after: str | None = None,
 ) -> ServiceError:
     """The ServiceError for an HTTP error answer: its status, the message
     and type its body gave (already scrubbed of the credential), and its
-    Retry-After header."""
-    var = variable
+    Retry-After header. `variable`: where the credential sent came from;
+    None when none was sent."""
+    var = variable or "none sent"
     said = f": {detail}" if detail else ""
     if ONLY_RESPONSES in detail:
         return ServiceError(detail, status=status, use_responses=True)
@@ -75,14 +76,7 @@ def explain(
         400: f"{host} rejected the request for {model} (HTTP 400){said}. If the server "
         'does not support this API, set api = "chat" or api = "responses" '
         f"(credential: {var})",
-        401: f"{host} did not accept the credential in {var} for {model} (HTTP 401){said}. "
-        + (
-            "Run `vercel env pull` for a fresh token (they expire after about 12 hours), "
-            "or set AI_GATEWAY_API_KEY"
-            if var == "VERCEL_OIDC_TOKEN"
-            else "Check the key in the Vercel dashboard under AI Gateway > API Keys; "
-            "it is used even when VERCEL_OIDC_TOKEN is also set"
-        ),
+        401: _unauthorized(host, model, variable, said),
         402: f"{host} refused the request for {model} for lack of funds or budget "
         f"(HTTP 402){said}. Add credits or raise the budget of the team whose credential "
         f"is in {var}, in the Vercel dashboard",
@@ -95,6 +89,23 @@ def explain(
     return ServiceError(
         advice.get(status, f"{host} answered HTTP {status}{said} (model: {model})"),
         status=status,
+    )
+
+
+def _unauthorized(host: str, model: str, variable: str | None, said: str) -> str:
+    if variable is None:
+        return (
+            f"{host} asks for a credential for {model} (HTTP 401){said}, and none was sent: "
+            "set COMMITGATE_API_KEY to this server's key"
+        )
+    advice = {
+        "VERCEL_OIDC_TOKEN": "Run `vercel env pull` for a fresh token (they expire after "
+        "about 12 hours), or set AI_GATEWAY_API_KEY",
+        "AI_GATEWAY_API_KEY": "Check the key in the Vercel dashboard under AI Gateway > API "
+        "Keys; it is used even when VERCEL_OIDC_TOKEN is also set",
+    }.get(variable, f"Check the key in {variable}")
+    return (
+        f"{host} did not accept the credential in {variable} for {model} (HTTP 401){said}. {advice}"
     )
 
 

@@ -13,8 +13,6 @@ from typing import Any
 
 from commitgate.config import Settings
 
-GATEWAY_HOST = "ai-gateway.vercel.sh"
-
 
 def provider_options(settings: Settings) -> dict[str, Any]:
     """The body fields for the gateway's options, or {} when none is set."""
@@ -36,11 +34,10 @@ def off_gateway_note(settings: Settings) -> str | None:
     """A warning when the options are sent somewhere that may ignore them:
     believing zero-data-retention is in force when it is not is worse than
     not asking for it."""
-    from urllib.parse import urlsplit
-
-    host = urlsplit(settings.base_url).hostname or settings.base_url
-    if not provider_options(settings) or host == GATEWAY_HOST:
+    server = settings.server
+    if not provider_options(settings) or server.is_gateway:
         return None
+    host = server.host
     return (
         f"zero-data-retention, provider-order/-only, user and tags are Vercel AI Gateway "
         f"options: {host} may ignore them"

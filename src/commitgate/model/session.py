@@ -8,7 +8,9 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from commitgate import scrub
 from commitgate.config import Settings
+from commitgate.errors import ConfigError
 from commitgate.model import dispatch, routing
 from commitgate.model.deadline import Deadline
 from commitgate.model.tokens import estimate_tokens
@@ -92,18 +94,22 @@ class Session:
         from commitgate.model.client import ModelClient, RetryPolicy
         from commitgate.model.credential import (
             NO_CREDENTIAL,
+            TOKEN_VARIABLES,
             credential_problem,
             find_credential,
         )
         from commitgate.model.endpoint import Endpoint
 
-        credential = find_credential(self.env)
-        problem = NO_CREDENTIAL if credential is None else credential_problem(credential)
-        if credential is None or problem:
+        s = self.settings
+        untrusted = s.untrusted_server
+        if untrusted:
+            raise ConfigError(untrusted)
+        credential = find_credential(self.env, s.server)
+        problem = credential_problem(credential) if credential is not None else None
+        if problem or (credential is None and s.server.is_gateway):
             # A key that is missing or pasted wrong is a setup problem.
             self.no_credential = True
             return problem or NO_CREDENTIAL
-        s = self.settings
         endpoint = Endpoint(
             s.base_url,
             s.api,
@@ -114,7 +120,11 @@ class Session:
             s.allow_http,
         )
         self._client = ModelClient(
-            endpoint, credential, RetryPolicy(s.retries, s.retry_backoff), self.transport
+            endpoint,
+            credential,
+            RetryPolicy(s.retries, s.retry_backoff),
+            self.transport,
+            scrub.from_env(self.env, TOKEN_VARIABLES),
         )
         return None
 

@@ -42,11 +42,12 @@ NEVER_SEND: tuple[str, ...] = (
 def glob_for(path: str, patterns: Sequence[str] = ()) -> str | None:
     """The glob that holds `path` back, or None if it may be sent. The last
     matching pattern decides, as in .gitignore: `!glob` sends what an earlier
-    pattern held back."""
+    pattern held back. Case does not matter (`ID_RSA`, `.Env`): on macOS and
+    Windows those are the same files."""
     held = None
     for pattern in (*NEVER_SEND, *patterns):
         allow = pattern.startswith("!")
-        if matcher((pattern[1:] if allow else pattern,))(path):
+        if matcher((pattern[1:] if allow else pattern,), ignore_case=True)(path):
             held = None if allow else pattern
     return held
 

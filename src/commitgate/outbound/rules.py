@@ -10,6 +10,7 @@ from typing import Callable, NamedTuple
 
 from commitgate.outbound.shapes import (
     SAMPLE_PASSWORDS,
+    given,
     high_entropy,
     is_config_file,
     is_env_file,
@@ -39,10 +40,13 @@ _QUOTED = (
     r"""'(?P<s2>(?:[^'\\\n]|\\.){1,1000})'|"""
     r"""`(?P<s3>[^`\n]{1,1000})`"""
 )
-_SECRET_KEYWORDS = ("passw", "passphrase", "pwd", "secret", "token", "key", "auth", "credential")
+_SECRET_KEYWORDS = ("pass", "pwd", "secret", "token", "key", "auth", "credential")
 _SECRET_NAME = (
     r"(?:passw(?:or)?d|passphrase|\bpwd|secret|token(?!iz)|api[_.-]?key|"
-    r"access[_.-]?key|private[_.-]?key|auth(?!or)|credential)"
+    r"access[_.-]?key|private[_.-]?key|auth(?!or)|credential|"
+    # A bare `pass` only as a field being given a value (Go's `Pass: "..."`),
+    # never the statement or a longer word (`passenger`).
+    r"\bpass(?=[\"'\]]{0,2}[ \t]*(?::=|=>|=|:)))"
 )
 # A name that can only hold a secret, ending where the assignment starts
 # (`password = `, `"client_secret": `, `API_KEY=`), not one that goes on
@@ -135,9 +139,51 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "url-password",
         ("://",),
-        r"""\b[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:/?#@"'<>]{1,200}:"""
+        # The user name may be empty: `redis://:PASSWORD@host`.
+        r"""\b[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:/?#@"'<>]{0,200}:"""
         r"""(?P<s>[^\s/?#@"'<>]{1,300})@""",
         lambda v: v[0] not in "$%{<*" and len(set(v)) > 1 and v.lower() not in SAMPLE_PASSWORDS,
+    ),
+    # `password=` in a connection string or URL query (JDBC, ADO.NET, ODBC),
+    # `--password=` on a command line: wherever it stands, no space around
+    # `=` (`password = read()` is code, handled below).
+    _rule(
+        "password",
+        ("passw", "pwd", "pass="),
+        r"""(?:^|(?<=[?&;"'\s,(-]))(?:passw(?:or)?d|pwd|pass)=(?P<s>[^&;"'\s<>(){}\[\],]{1,500})""",
+        lambda v: plausible(v, 2),
+        flags=re.IGNORECASE,
+        lower=True,
+    ),
+    _rule(
+        "azure-storage-key",
+        ("accountkey", "sharedaccesskey"),
+        r"""(?:accountkey|sharedaccesskey)=(?P<s>[A-Za-z0-9+/]{20,}={0,2})""",
+        flags=re.IGNORECASE,
+        lower=True,
+    ),
+    # `curl -u user:PASSWORD`, in a shell line or as a list of arguments.
+    _rule(
+        "password",
+        ("curl",),
+        r"""\bcurl\b[^\n]*?(?:^|[\s"'\[(,])(?:-u|--user)(?:[ \t]+|=|["'][ \t]*,[ \t]*)["']?"""
+        r"""[^\s:"'@]{1,200}:(?P<s>[^\s"'@]{1,300})""",
+        given,
+    ),
+    # A kubeconfig's private key, base64 of a PEM block.
+    _rule(
+        "private-key",
+        ("client-key-data",),
+        r"""client-key-data["']?[ \t]*:[ \t]*["']?(?P<s>[A-Za-z0-9+/]{16,}={0,2})""",
+    ),
+    # An XML element whose name says it holds a secret: <password>...</password>.
+    _rule(
+        "secret",
+        ("pass", "pwd", "secret", "token", "key"),
+        r"""<(?P<tag>[\w:.-]*(?:passw(?:or)?d|pwd|secret|api[_.-]?key|token)[\w:.-]*)>"""
+        r"""(?P<s>[^<\n]{1,500})</(?P=tag)>""",
+        flags=re.IGNORECASE,
+        lower=True,
     ),
     _rule(
         "bearer-token",
@@ -182,4 +228,4 @@ RULES: tuple[Rule, ...] = (
 )
 
 # A name that names a password (for the placeholder's kind).
-PASSWORD = re.compile("passw|passphrase|pwd", re.IGNORECASE)
+PASSWORD = re.compile(r"passw|passphrase|pwd|\bpass\b", re.IGNORECASE)

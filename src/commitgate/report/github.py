@@ -10,6 +10,7 @@ each level per step, so blocking and more severe findings come first.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from commitgate.config import Settings
 from commitgate.review.findings import Finding
@@ -80,7 +81,9 @@ def render(outcome: Outcome, settings: Settings) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def append_summary(outcome: Outcome, settings: Settings, path: str) -> None:
+def append_summary(
+    outcome: Outcome, settings: Settings, path: str, clean: Callable[[str], str] = str
+) -> None:
     """Append the Markdown report to the step summary file. Several runs in
     one step (pre-commit may call a hook more than once) share its cap.
     Raises OSError."""
@@ -93,6 +96,6 @@ def append_summary(outcome: Outcome, settings: Settings, path: str) -> None:
     budget = SUMMARY_CAP - used - 2
     if budget < 1024:
         return  # GitHub would drop the whole summary: leave what is there
-    text = markdown.render(outcome, settings, max_bytes=budget)
+    text = clean(markdown.render(outcome, settings, max_bytes=budget))
     with open(path, "a", encoding="utf-8", errors="backslashreplace") as f:
         f.write(("\n" if used else "") + text)

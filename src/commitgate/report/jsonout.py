@@ -28,6 +28,13 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         },
         "change": outcome.description,
         "model": outcome.model,
+        # null for the default gateway; else where the review went, and who
+        # chose that server ("user" or "repository").
+        "server": (
+            {"url": outcome.server, "chosen_by": outcome.server_chosen_by}
+            if outcome.server
+            else None
+        ),
         "profile": outcome.profile,
         "files": outcome.files,
         "changed_lines": outcome.changed_lines,

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from urllib.parse import urlsplit
 
-from commitgate.color import BOLD_RED, GREEN, RED, SEVERITY, SUBTLE, YELLOW, paint
+from commitgate.color import BOLD_RED, GREEN, RED, SEVERITY, SUBTLE, YELLOW, paint, plain
 from commitgate.config import Settings
 from commitgate.review.baseline import IN_BASELINE
 from commitgate.review.outcome import Outcome
@@ -42,12 +42,12 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
         if f.held == IN_BASELINE:
             continue  # accepted before: counted in the summary, listed in JSON
         severity = paint(f.severity.label, SEVERITY[f.severity], color)
-        out.append(f"{shown(f.path)}:{f.line}: {severity}: {f.title}")
-        out.append(_indent(f.message))
+        out.append(f"{shown(f.path)}:{f.line}: {severity}: {plain(f.title)}")
+        out.append(_indent(plain(f.message)))
         if f.suggestion:
-            out.append(_indent(f"fix: {f.suggestion}"))
+            out.append(_indent(f"fix: {plain(f.suggestion)}"))
         if f.held:
-            out.append(paint(_indent(f"(does not block: {f.held})"), SUBTLE, color))
+            out.append(paint(_indent(f"(does not block: {plain(f.held)})"), SUBTLE, color))
         elif f.verified_by:
             out.append(paint(_indent(f"(confirmed by {f.verified_by})"), SUBTLE, color))
         out.append("")
@@ -55,7 +55,8 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
         out.append(f"dismissed by the second opinion ({settings.verify_model}):")
         for f in outcome.dismissed:
             severity = paint(f.severity.label, SEVERITY[f.severity], color)
-            out.append(paint(f"  {shown(f.path)}:{f.line}: {severity}: {f.title}", SUBTLE, color))
+            line = f"  {shown(f.path)}:{f.line}: {severity}: {plain(f.title)}"
+            out.append(paint(line, SUBTLE, color))
         out.append("")
     head = headline(outcome, settings)
     hue = {"blocked": BOLD_RED, "error": RED, "unreviewed": YELLOW}.get(outcome.status, GREEN)
@@ -81,6 +82,7 @@ def headline(outcome: Outcome, settings: Settings) -> list[str]:
         for why in outcome.failures:
             # When part of the change was reviewed, say which part was not.
             failed = [shown(nr.path) for nr in outcome.not_reviewed if nr.reason == why]
+            why = plain(why)
             lines.append(f"{_listed(failed)}: {why}" if outcome.files and failed else why)
         if status == "unreviewed":
             lines.append(
@@ -89,6 +91,11 @@ def headline(outcome: Outcome, settings: Settings) -> list[str]:
             )
         return lines
     if not outcome.files and not outcome.findings:
+        if outcome.not_reviewed:
+            # Files were there, and none of them could be reviewed: a pass
+            # that says only "passed" would read as a clean review.
+            n = len(outcome.not_reviewed)
+            return [f"commitgate: passed, but nothing was reviewed: {_n(n, 'file')} not reviewed"]
         return ["commitgate: passed: nothing to review"]
     return ["commitgate: passed"]
 
@@ -100,7 +107,7 @@ def facts(outcome: Outcome) -> list[str]:
         which = f" ({_listed([shown(p) for p in outcome.files])})" if outcome.failures else ""
         text = (
             f"reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}{which}, "
-            f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}"
+            f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}{_at(outcome)}"
         )
         if outcome.cached_units:
             text += (
@@ -113,7 +120,7 @@ def facts(outcome: Outcome) -> list[str]:
     skipped = [nr for nr in outcome.not_reviewed if nr.reason not in outcome.failures]
     if skipped:
         lines.append(
-            f"not reviewed: {_listed([f'{shown(nr.path)} ({nr.reason})' for nr in skipped])}"
+            f"not reviewed: {_listed([f'{shown(nr.path)} ({plain(nr.reason)})' for nr in skipped])}"
         )
     if outcome.redacted:
         lines.append(_redacted(outcome))
@@ -145,8 +152,15 @@ def facts(outcome: Outcome) -> list[str]:
         if outcome.cost is not None:
             text += f", {outcome.cost.label()}"
         lines.append(text)
-    lines += [f"note: {note}" for note in outcome.notes]
+    lines += [f"note: {plain(note)}" for note in outcome.notes]
     return lines
+
+
+def _at(outcome: Outcome) -> str:
+    """Where the review was done, when not at the default gateway."""
+    if not outcome.server:
+        return ""
+    return f" at {urlsplit(outcome.server).hostname or outcome.server}"
 
 
 def _redacted(outcome: Outcome) -> str:
@@ -156,7 +170,7 @@ def _redacted(outcome: Outcome) -> str:
 
 
 def _dry_run(outcome: Outcome, settings: Settings) -> str:
-    host = urlsplit(settings.base_url).hostname or settings.base_url
+    host = settings.server.host
     lines = [f"commitgate: dry run, nothing sent ({outcome.description})"]
     if outcome.cached_units:
         lines.append(
@@ -178,9 +192,10 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
             lines.append(f"      {shown(unit.path)} ({_n(count, 'line')} shown)")
     if outcome.not_reviewed:
         lines.append("  not reviewed:")
-        lines += [f"    {shown(nr.path)}: {nr.reason}" for nr in outcome.not_reviewed]
+        lines += [f"    {shown(nr.path)}: {plain(nr.reason)}" for nr in outcome.not_reviewed]
     if outcome.redacted:
         lines.append(f"  {_redacted(outcome)}")
+    lines += [f"  note: {plain(note)}" for note in outcome.notes]
     if total:
         text = f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"
         if outcome.cost is not None:

@@ -37,11 +37,14 @@ class Asked(NamedTuple):
     models: list[str]  # the model of each request in `sent`
 
 
-def unit_key(unit: prompt.Unit, model: str, effort: str, instructions: str) -> str:
+def unit_key(
+    unit: prompt.Unit, model: str, effort: str, instructions: str, server: str = ""
+) -> str:
     """Everything that decides a unit's verdict, and nothing else: the text
     shown (which includes the context lines and any redaction), the model,
-    how hard it thinks, and what it was told."""
-    return cache_mod.key(prompt.PROMPT_VERSION, model, effort, instructions, unit.text)
+    how hard it thinks, what it was told, and the server that answered (the
+    same model name on another server is another model)."""
+    return cache_mod.key(prompt.PROMPT_VERSION, server, model, effort, instructions, unit.text)
 
 
 def ask(
@@ -60,7 +63,8 @@ def ask(
     notes: list[str] = []
     models = {u: model_for(u) if model_for else settings.model for u in units}
     effort = settings.reasoning_effort
-    keys = {u: unit_key(u, models[u], effort, instructions) for u in units}
+    server = settings.server.key
+    keys = {u: unit_key(u, models[u], effort, instructions, server) for u in units}
     known: dict[str, Any] = {}
     if cache is not None:
         try:
@@ -80,7 +84,11 @@ def ask(
         todo = [u for u in units if u not in verdicts and models[u] == model]
         budget = request_budget(settings, model, instructions)
         room = context_room(settings, model, instructions)
-        packed = plan.pack(todo, budget, no_tail=no_tail, limit=room)
+        overhead = tokens.estimate_tokens(instructions) + plan.FRAMING
+        packed = [
+            b._replace(overhead=overhead)
+            for b in plan.pack(todo, budget, no_tail=no_tail, limit=room)
+        ]
         batches += packed
         batch_models += [model] * len(packed)
     if dry_run or not batches:

@@ -67,6 +67,7 @@ def parse_answer(text: str) -> list[Any]:
         raise UnusableAnswer(f"the answer is not JSON ({e.msg} at char {e.pos})") from None
     except RecursionError:
         raise UnusableAnswer("the answer is not JSON (nested too deeply)") from None
+    data = text_only(data)
     if isinstance(data, list):
         data = {"findings": data}
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
@@ -77,6 +78,18 @@ def parse_answer(text: str) -> list[Any]:
     # happen, and on a lenient server one bad finding must not throw away,
     # or keep re-asking for, the rest.
     return findings
+
+
+def text_only(data: Any) -> Any:
+    """The answer with every string valid Unicode: JSON may escape a lone
+    surrogate ("\\ud800"), which no report, cache or request can encode."""
+    if isinstance(data, str):
+        return data.encode("utf-8", "replace").decode("utf-8") if not data.isascii() else data
+    if isinstance(data, list):
+        return [text_only(v) for v in data]
+    if isinstance(data, dict):
+        return {text_only(k): text_only(v) for k, v in data.items()}
+    return data
 
 
 REQUIRED = ("path", "line", "severity", "title", "message")
@@ -206,14 +219,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _words(title: str) -> set[str]:
+def title_words(title: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", title.lower()))
 
 
 def _same_problem(a: Finding, b: Finding) -> bool:
     if a.path != b.path or a.line != b.line:
         return False
-    wa, wb = _words(a.title), _words(b.title)
+    wa, wb = title_words(a.title), title_words(b.title)
     return wa == wb or len(wa & wb) >= 0.5 * len(wa | wb)
 
 

@@ -20,6 +20,7 @@ from commitgate.git.change import Change, ChangedFile, NotReviewed
 from commitgate.glob import matcher
 from commitgate.model import routing
 from commitgate.model.session import Session
+from commitgate.model.tokens import CHARS_PER_TOKEN
 from commitgate.outbound import neversend
 from commitgate.review import ask, baseline, gate, profiles, prompt, suppress, verify
 from commitgate.review.context import tests_context
@@ -95,7 +96,7 @@ def review_change(
     started = time.monotonic()
     instructions = profiles.get(settings.profile).instructions(settings.instructions)
     change, sent, redacted = hold_back_and_redact(change, settings)
-    units = render(sent, settings, instructions, context or {})
+    change, units = render(change, sent, settings, instructions, context or {})
     if not units:
         return _outcome(settings, repo, change, env, redacted, dry_run=dry_run)
     if accepted is None:
@@ -106,6 +107,8 @@ def review_change(
         asked = ask_model(units, session, store, instructions, change.description, no_tail, dry_run)
         if dry_run:
             cost = price_plan(asked, settings, repo)
+            if settings.untrusted_server:
+                notes.append(f"a real run would send nothing: {settings.untrusted_server}")
             return _outcome(
                 settings,
                 repo,
@@ -189,22 +192,36 @@ def hold_back_and_redact(
 
 
 def render(
-    files: Sequence[ChangedFile],
+    change: Change,
+    sent: Sequence[ChangedFile],
     settings: Settings,
     instructions: str,
     context: Mapping[str, str],
-) -> list[prompt.Unit]:
-    """The change as units of review, each within a request's budget, each
-    with its file's `context` (what the model needs beside it) if any."""
-    from commitgate.model.tokens import CHARS_PER_TOKEN
-
+) -> tuple[Change, list[prompt.Unit]]:
+    """The files to send as units of review, each within a request's
+    budget, each with its file's `context` (what the model needs beside it)
+    if any. A file with a line longer than a request can carry (minified
+    code, a data blob) is not reviewed, and listed: no request may pass
+    max-request-tokens or the model's window."""
     budget = ask.request_budget(settings, settings.model, instructions)
     max_chars = int(budget * CHARS_PER_TOKEN)
-    return [
-        u
-        for f in files
-        for u in prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""))
-    ]
+    units: list[prompt.Unit] = []
+    too_long: dict[str, str] = {}
+    for f in sent:
+        # A unit is split at lines: only a line longer than a whole request
+        # (with its number and mark) can make one too large.
+        n, longest = max(enumerate(f.lines, 1), key=lambda item: len(item[1]), default=(0, ""))
+        if len(longest) + 16 > max_chars:
+            too_long[f.path] = (
+                f"line {n} is too long to review ({len(longest):,} characters; a request "
+                f"carries at most {budget:,} tokens, max-request-tokens)"
+            )
+            continue
+        units += prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""))
+    if too_long:
+        change.files = [f for f in change.files if f.path not in too_long]
+        change.not_reviewed += [NotReviewed(p, why) for p, why in too_long.items()]
+    return change, units
 
 
 def ask_model(
@@ -368,7 +385,10 @@ def _outcome(
         units=len(units),
         cost=cost,
         elapsed=elapsed,
+        server="" if settings.server.is_default else settings.base_url,
+        server_chosen_by="" if settings.server.is_default else settings.server_chosen_by,
     )
+    outcome.notes += settings.warnings
     gateway_note = routing.off_gateway_note(settings) if units else None
     outcome.notes += [gateway_note] if gateway_note else []
     outcome.notes += notes

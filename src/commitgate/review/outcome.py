@@ -46,6 +46,10 @@ class Outcome:
     # What the requests cost (for a dry run: what sending would cost, input only).
     cost: Cost | None = None
     root: str = ""  # the repository's working tree, which paths are relative to
+    # The server, when it is not the default gateway (then reports name it),
+    # and who chose it (trust.USER or trust.REPOSITORY).
+    server: str = ""
+    server_chosen_by: str = ""
 
     @property
     def reviewed(self) -> bool:

@@ -10,16 +10,22 @@ from commitgate.git.testmap import is_test, source_stem
 from commitgate.model.tokens import estimate_tokens
 from commitgate.review.prompt import REVIEW_INSTRUCTIONS, Unit
 
+# Estimated tokens of a request's framing and answer schema, beside the
+# instructions and the units.
+FRAMING = 300
+
 
 class Batch(NamedTuple):
     units: tuple[Unit, ...]
     tokens: int  # estimated tokens of the units' text
+    # ...and of what every request carries besides: the instructions (the
+    # team's own included), the answer schema and the framing.
+    overhead: int = estimate_tokens(REVIEW_INSTRUCTIONS) + FRAMING
 
     @property
     def request_tokens(self) -> int:
-        """Estimated input tokens of the whole request: the units, the
-        instructions, the answer schema and the framing."""
-        return self.tokens + estimate_tokens(REVIEW_INSTRUCTIONS) + 300
+        """Estimated input tokens of the whole request."""
+        return self.tokens + self.overhead
 
 
 def _order(units: Sequence[Unit]) -> list[Unit]:

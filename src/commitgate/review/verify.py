@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from commitgate import cache as cache_mod
 from commitgate.git.change import ChangedFile
@@ -21,7 +21,7 @@ from commitgate.model.tokens import estimate_tokens
 from commitgate.model.wire import Usage
 from commitgate.review import prompt
 from commitgate.review.ask import request_budget
-from commitgate.review.findings import Checker, Finding, parse_answer
+from commitgate.review.findings import Checker, Finding, parse_answer, schema_problem, title_words
 
 VERIFY_VERSION = "1"
 
@@ -71,7 +71,10 @@ def second_opinion(
         return Verified(list(findings), [], [])
     notes: list[str] = []
     questions, groups = _questions(todo, units, session, model, effort)
-    keys = [cache_mod.key("verify", VERIFY_VERSION, model, effort, q.input) for q in questions]
+    server = session.settings.server.key
+    keys = [
+        cache_mod.key("verify", VERIFY_VERSION, server, model, effort, q.input) for q in questions
+    ]
     replies: dict[int, Reply] = {}
     if cache is not None:
         try:
@@ -108,23 +111,33 @@ def second_opinion(
                 f"{len(group)} finding(s) stand as the first review gave them"
             )
             continue
+        unreadable = _unreadable(reply.findings, checker)
+        if unreadable:
+            # Only an answer that can be read may dismiss: one that cannot
+            # is a failed second opinion, not a "no".
+            notes.append(
+                f"the second opinion from {model} could not be read ({unreadable}); "
+                f"{len(group)} finding(s) stand as the first review gave them"
+            )
+            continue
         for cand in group:
             decided[id(cand)] = None
-        for raw in reply.findings:
-            confirmed = checker.check(raw, model=model)
-            if confirmed is None:
+        answered = [f for f in (checker.check(raw, model=model) for raw in reply.findings) if f]
+        used: set[int] = set()
+        # Confirmations of the line itself first, then those a line or two away.
+        for within, answer in [(n, f) for n in (0, NEAR) for f in answered]:
+            if id(answer) in used:
                 continue
-            match = _match(confirmed, [c for c in group if decided[id(c)] is None])
+            match = _match(answer, [c for c in group if decided[id(c)] is None], within)
             if match is not None:
+                used.add(id(answer))
                 decided[id(match)] = match.replace(
-                    severity=confirmed.severity,
-                    title=confirmed.title,
-                    message=confirmed.message,
-                    suggestion=confirmed.suggestion or match.suggestion,
+                    severity=answer.severity,
+                    title=answer.title,
+                    message=answer.message,
+                    suggestion=answer.suggestion or match.suggestion,
                     confidence=(
-                        confirmed.confidence
-                        if confirmed.confidence is not None
-                        else match.confidence
+                        answer.confidence if answer.confidence is not None else match.confidence
                     ),
                     verified_by=model,
                 )
@@ -142,21 +155,65 @@ def second_opinion(
     return Verified(kept, dismissed, notes)
 
 
-def _match(found: Finding, open_candidates: Sequence[Finding]) -> Finding | None:
-    """The candidate a confirmed finding answers: same file, and a line
-    within the other's span; the closest title among several."""
+def _unreadable(raw: Sequence[Any], checker: Checker) -> str | None:
+    """What makes an answer's findings unreadable, if anything: one without
+    the required fields, or citing a file that is not in the change."""
+    for item in raw:
+        problem = schema_problem(item)
+        if problem is None and str(item["path"]) not in checker.files:
+            problem = f"path {str(item['path'])!r} not in the change"
+        if problem:
+            return f"a finding {problem}"
+    return None
 
-    def overlaps(c: Finding) -> bool:
+
+# How many lines apart a confirmation may cite the line of the finding it
+# confirms: a model's line numbers are often off by one or two.
+NEAR = 3
+_COMMON = frozenset(
+    [
+        "this",
+        "that",
+        "with",
+        "when",
+        "from",
+        "will",
+        "which",
+        "there",
+        "their",
+        "then",
+        "than",
+        "have",
+    ]
+)
+
+
+def _words(f: Finding) -> set[str]:
+    """The words that say what a finding is about (4 letters or more)."""
+    return {w for w in title_words(f"{f.title} {f.message}") if len(w) >= 4} - _COMMON
+
+
+def _match(found: Finding, open_candidates: Sequence[Finding], within: int) -> Finding | None:
+    """The candidate a confirmed finding answers: in the same file, citing a
+    line within its span, or within `within` lines of it and about the same
+    thing (two words in common); among several, the one with most words in
+    common, then the closest."""
+    words = _words(found)
+
+    def distance(c: Finding) -> int:
         c_end, f_end = c.end_line or c.line, found.end_line or found.line
-        return c.path == found.path and c.line <= f_end and found.line <= c_end
+        if c.line <= f_end and found.line <= c_end:
+            return 0
+        return min(abs(found.line - c_end), abs(c.line - f_end))
 
-    near = [c for c in open_candidates if overlaps(c)]
+    def answers(c: Finding) -> bool:
+        d = distance(c)
+        return d == 0 or (d <= within and len(words & _words(c)) >= 2)
+
+    near = [c for c in open_candidates if c.path == found.path and answers(c)]
     if not near:
         return None
-    words = set(found.title.lower().split())
-    return max(
-        near, key=lambda c: (c.line == found.line, len(words & set(c.title.lower().split())))
-    )
+    return max(near, key=lambda c: (len(words & _words(c)), -distance(c)))
 
 
 def _questions(
