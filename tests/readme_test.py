@@ -53,7 +53,6 @@ def test_troubleshooting_quotes_real_messages() -> None:
     assert len(headings) >= 10
     for heading in headings:
         for message in re.findall(r"`([^`]+)`", heading):
-
             for piece in filter(None, (p.strip() for p in message.split("…"))):
                 assert any(piece in c for c in constants), f"{piece!r} is not a message"
 

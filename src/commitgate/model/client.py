@@ -21,6 +21,7 @@ from commitgate.model.credential import Credential
 from commitgate.model.deadline import Deadline
 from commitgate.model.endpoint import Endpoint, check_base_url, tls_context
 from commitgate.model.errors import ServiceError, certificate_problem, error_detail, explain
+from commitgate.model.throttle import Throttle
 from commitgate.scrub import Scrubber
 
 # An answer larger than this is not a review (the schema caps findings at a
@@ -46,6 +47,7 @@ class ModelClient:
         retry: RetryPolicy = DEFAULT_RETRY,
         transport: httpx.BaseTransport | None = None,
         scrub: Scrubber | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         """`credential`: None sends none (a local server). `scrub` removes
         secrets from what the server says, the answers included; by
@@ -57,6 +59,7 @@ class ModelClient:
         self.credential = credential
         self.scrub = scrub or Scrubber([credential.token] if credential else [])
         self.retry = retry
+        self.throttle = throttle or Throttle(64)
         self.notes: list[str] = []
         self._lock = threading.Lock()
         # Loading CA certificates takes tens of milliseconds: only for https.
@@ -92,10 +95,18 @@ class ModelClient:
             if deadline.expired():
                 raise ServiceError(deadline.missed("its request was sent"))
             try:
-                answer = self._once(req, deadline)
+                with self.throttle.slot(deadline):
+                    try:
+                        answer = self._once(req, deadline)
+                    except ServiceError as e:
+                        if e.cut and self.throttle.in_flight > 1:
+                            self.throttle.cut_while_busy()
+                        raise
                 # A proxy that echoes the key into the answer must not get
                 # it into a finding, the cache or a report.
                 return answer._replace(text=self.scrub(answer.text))
+            except TimeoutError:
+                raise ServiceError(deadline.missed("its request was sent")) from None
             except ServiceError as e:
                 if e.use_responses and self.api == "chat":
                     with self._lock:
@@ -190,18 +201,18 @@ class ModelClient:
                     "network re-signs TLS traffic (a company proxy), set ca-bundle to its CA "
                     "certificate file"
                 ) from None
-            what = (
-                "could not connect to"
-                if isinstance(e, httpx.ConnectError)
-                else "lost the connection to"
-            )
+            connecting = isinstance(e, httpx.ConnectError)
+            what = "could not connect to" if connecting else "lost the connection to"
             raise ServiceError(
                 f"{what} {self.host}: {self.scrub(str(e)) or type(e).__name__}",
                 retryable=True,
+                cut=not connecting,
             ) from None
         except wire.WireError as e:
             raise ServiceError(
-                f"unusable answer from {self.host}: {self.scrub(str(e))}", retryable=e.retryable
+                f"unusable answer from {self.host}: {self.scrub(str(e))}",
+                retryable=e.retryable,
+                cut=e.cut,
             ) from None
 
     def _body(self, r: httpx.Response, deadline: Deadline) -> Iterator[bytes]:

@@ -26,12 +26,16 @@ class ServiceError(ReviewUnavailable):
         retryable: bool = False,
         retry_after: float | None = None,
         use_responses: bool = False,
+        cut: bool = False,
     ) -> None:
+        """`cut`: the answer stopped in the middle (the connection dropped,
+        or the stream ended before its completion event)."""
         super().__init__(message)
         self.status = status
         self.retryable = retryable
         self.retry_after = retry_after
         self.use_responses = use_responses
+        self.cut = cut
 
 
 def explain(

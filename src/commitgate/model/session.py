@@ -13,6 +13,7 @@ from commitgate.config import Settings
 from commitgate.errors import ConfigError
 from commitgate.model import dispatch, routing
 from commitgate.model.deadline import Deadline
+from commitgate.model.throttle import Throttle
 from commitgate.model.tokens import estimate_tokens
 from commitgate.model.wire import ModelRequest, Usage
 
@@ -69,11 +70,24 @@ class Session:
         self.no_credential = False
         self._client: ModelClient | None = None
         self._budget = _Budget(settings, common_dir)
+        self.throttle = Throttle(settings.max_concurrency)
+
+    @property
+    def attempts(self) -> int:
+        """Every request sent, retries and timeouts included."""
+        return self.throttle.attempts
 
     def close(self) -> None:
         if self._client is not None:
             self.notes += self._client.notes
             self._client.close()
+        t = self.throttle
+        if t.lowered_from:
+            self.notes.append(
+                f"{self.settings.server.host} cut a stream while {t.lowered_from} requests ran "
+                f"at once: lowered to {t.limit} at a time for the rest of the run (set "
+                f"max-concurrency = {t.limit} for this server)"
+            )
         if self._budget.refused:
             self.notes.append(
                 f"{self._budget.refused} request(s) not sent: the run would have passed its "
@@ -125,6 +139,7 @@ class Session:
             RetryPolicy(s.retries, s.retry_backoff),
             self.transport,
             scrub.from_env(self.env, TOKEN_VARIABLES),
+            self.throttle,
         )
         return None
 

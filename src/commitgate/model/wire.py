@@ -61,9 +61,10 @@ class Answer(NamedTuple):
 class WireError(Exception):
     """The server's answer does not fit the wire format, or reports a failure."""
 
-    def __init__(self, message: str, retryable: bool = True) -> None:
+    def __init__(self, message: str, retryable: bool = True, cut: bool = False) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.cut = cut  # the stream ended before its end
 
 
 def encode(body: Mapping[str, Any]) -> bytes:
@@ -194,7 +195,7 @@ class ResponsesStream:
 
     def finish(self) -> Answer:
         if self.answer is None:
-            raise WireError("the answer stream ended before its completion event")
+            raise WireError("the answer stream ended before its completion event", cut=True)
         return self.answer
 
 
@@ -296,7 +297,7 @@ class ChatStream:
 
     def finish(self) -> Answer:
         if not self.done and self.reason is None:
-            raise WireError("the answer stream ended before its last chunk")
+            raise WireError("the answer stream ended before its last chunk", cut=True)
         status = _CHAT_STATUS.get(self.reason or "stop", self.reason or "completed")
         return Answer(
             "".join(self.parts), self.usage._replace(requests=1), self.response_id, status

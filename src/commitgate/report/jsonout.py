@@ -51,7 +51,8 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
             "cached_input_tokens": u.cached_tokens,
             "output_tokens": u.output_tokens,
             "reasoning_tokens": u.reasoning_tokens,
-            "requests": u.requests,
+            "requests": u.requests,  # answers received
+            "attempts": outcome.attempts,  # requests sent, retries and timeouts included
             # The gateway's figure, else an estimate from prices (see cost.py).
             "cost_usd": None if cost is None or outcome.dry_run else cost.usd,
             "cost_estimated": None if cost is None or outcome.dry_run else cost.estimated,

@@ -143,11 +143,15 @@ def facts(outcome: Outcome) -> list[str]:
             text += f"; dropped {sum(outcome.dropped.values())}: {why}"
         lines.append(text)
     u = outcome.usage
-    if u.requests:
+    sent = max(outcome.attempts, u.requests)
+    if sent:
+        # Every request sent counts, retries and timeouts too: the answers
+        # alone would hide a storm of retries.
+        answered = f" ({u.requests} answered)" if sent > u.requests else ""
         text = (
             f"tokens: {u.input_tokens:,} in ({u.cached_tokens:,} cached), "
             f"{u.output_tokens:,} out ({u.reasoning_tokens:,} reasoning), "
-            f"{_n(u.requests, 'request')}, {outcome.elapsed:.1f}s"
+            f"{_n(sent, 'request')}{answered}, {outcome.elapsed:.1f}s"
         )
         if outcome.cost is not None:
             text += f", {outcome.cost.label()}"

@@ -272,6 +272,12 @@ def check(asked: ask.Asked, citable: Sequence[ChangedFile], settings: Settings) 
             finding = checker.check(raw, model=verdict.model, cached=verdict.cached)
             if finding is not None:
                 findings.append(finding)
+    # A finding on a file whose review failed (another request of the change
+    # cited it) is not shown: that file is listed as not reviewed.
+    unreviewed = [f for f in findings if f.path in failed]
+    if unreviewed:
+        checker.dropped["on a file not reviewed"] += len(unreviewed)
+        findings = [f for f in findings if f.path not in failed]
     return Checked(merge_duplicates(findings, checker.dropped), checker.dropped, failed)
 
 
@@ -306,7 +312,9 @@ def second_opinion(
     """The decision again, after the stronger model's word on the findings
     that would block; and that word (None when none was asked for: verify is
     off, or nothing would block)."""
-    if not settings.verify or not verify.candidates(decided.findings, settings.verify_model):
+    if not settings.verify or not verify.candidates(
+        decided.findings, settings.verify_model, settings.model
+    ):
         return decided, None
     verified = verify.second_opinion(
         decided.findings,
@@ -408,6 +416,7 @@ def _outcome(
         outcome.notes += opinion.notes
     if session is not None:
         outcome.usage = session.usage
+        outcome.attempts = session.attempts
         outcome.notes += session.notes
         if session.no_credential and settings.on_error == "auto":
             # A missing key is a setup problem, not a network hiccup: letting

@@ -31,6 +31,7 @@ class Outcome:
     dismissed: list[Finding] = dataclasses.field(default_factory=list)  # by the second opinion
     dropped: Counter[str] = dataclasses.field(default_factory=Counter)
     usage: Usage = dataclasses.field(default_factory=Usage)
+    attempts: int = 0  # requests sent, retries and timeouts included (usage counts answers)
     # Why (part of) the change could not be reviewed, one line each.
     failures: list[str] = dataclasses.field(default_factory=list)
     on_error: str = "fail"  # the policy in force: fail | warn

@@ -50,10 +50,13 @@ class Verified(NamedTuple):
     notes: list[str]
 
 
-def candidates(findings: Sequence[Finding], verify_model: str) -> list[Finding]:
+def candidates(findings: Sequence[Finding], verify_model: str, review_model: str) -> list[Finding]:
     """The findings worth a second opinion: those that would block and that
-    the stronger model did not itself give."""
-    return [f for f in findings if f.blocking and f.model != verify_model]
+    the stronger model did not itself give (a `sensitive` file, reviewed by
+    it directly). When verify-model is the review's own model, all of them:
+    a second look is still a check, and the report says whose it was."""
+    same = verify_model == review_model
+    return [f for f in findings if f.blocking and (same or f.model != verify_model)]
 
 
 def second_opinion(
@@ -66,10 +69,15 @@ def second_opinion(
     effort: str,
     cache: cache_mod.Cache | None = None,
 ) -> Verified:
-    todo = candidates(findings, model)
+    todo = candidates(findings, model, session.settings.model)
     if not todo:
         return Verified(list(findings), [], [])
     notes: list[str] = []
+    if model == session.settings.model:
+        notes.append(
+            f"the second opinion is by the review's own model ({model}: verify-model = model): "
+            "a second look, not a stronger one"
+        )
     questions, groups = _questions(todo, units, session, model, effort)
     server = session.settings.server.key
     keys = [
