@@ -103,16 +103,27 @@ def test_another_server_is_asked_for_its_own_list(gateway: FakeGateway, tmp_path
     "fault",
     [Status(500), Status(404), Drop(), Answer("<html>not json"), Answer('{"data": 5}')],
 )
-def test_a_failed_fetch_falls_back_on_the_table_and_is_remembered(
+def test_a_failed_fetch_makes_up_no_price_and_is_remembered(
     gateway: FakeGateway, tmp_path: Path, fault: object
 ) -> None:
+    """The published prices are the gateway's: a server that is not the
+    gateway and gives none has no price, however it names its model."""
     gateway.models_faults.append(fault)  # type: ignore[arg-type]
     s = settings(gateway.base_url)
+    assert cost.of_run({MINI: USAGE}, s, str(tmp_path)) is None
+    # Not asked again on the next commit: a server without a list stays quick.
+    assert cost.of_run({MINI: USAGE}, s, str(tmp_path)) is None
+    assert gets(gateway) == ["/v1/models"]
+
+
+def test_the_gateway_without_a_price_list_is_priced_from_the_table(tmp_path: Path) -> None:
+    s = settings(config.DEFAULT_BASE_URL)
+    # As after a failed fetch today: an empty list, fresh (so nothing is fetched).
+    stored = {"base_url": config.DEFAULT_BASE_URL, "fetched_at": time.time(), "prices": {}}
+    (tmp_path / "commitgate").mkdir()
+    (tmp_path / "commitgate" / "models.json").write_text(json.dumps(stored))
     expected = estimate(cost.TABLE[MINI].of(USAGE), "table")
     assert cost.of_run({MINI: USAGE}, s, str(tmp_path)) == expected
-    # Not asked again on the next commit: a server without a list stays quick.
-    assert cost.of_run({MINI: USAGE}, s, str(tmp_path)) == expected
-    assert gets(gateway) == ["/v1/models"]
 
 
 def test_a_slow_price_list_is_not_waited_for(
@@ -120,8 +131,9 @@ def test_a_slow_price_list_is_not_waited_for(
 ) -> None:
     monkeypatch.setattr(cost, "FETCH_TIMEOUT", 0.2)
     gateway.models_faults.append(SlowHeaders(5))
-    c = cost.of_run({MINI: USAGE}, settings(gateway.base_url), str(tmp_path))
-    assert c is not None and c.source == "table"
+    started = time.monotonic()
+    assert cost.of_run({MINI: USAGE}, settings(gateway.base_url), str(tmp_path)) is None
+    assert time.monotonic() - started < 5
 
 
 def test_a_failed_fetch_keeps_the_last_prices_known(gateway: FakeGateway, tmp_path: Path) -> None:
@@ -164,8 +176,11 @@ def test_a_damaged_cache_file_is_ignored(
 
 def test_input_estimate_never_fetches(gateway: FakeGateway, tmp_path: Path) -> None:
     s = settings(gateway.base_url)
-    assert cost.of_input([(MINI, 4_000)], s, str(tmp_path)) == estimate(4_000 * 0.25e-6, "table")
+    assert cost.of_input([(MINI, 4_000)], s, str(tmp_path)) is None  # not the gateway
     assert gateway.requests == []
+    gateway_settings = settings(config.DEFAULT_BASE_URL)
+    table = estimate(4_000 * 0.25e-6, "table")
+    assert cost.of_input([(MINI, 4_000)], gateway_settings, str(tmp_path)) == table
     gateway.models[0]["pricing"]["input"] = "0.000001"
     cost.of_run({MINI: USAGE}, s, str(tmp_path))
     assert cost.of_input([(MINI, 4_000)], s, str(tmp_path)) == estimate(4_000e-6, "models")

@@ -45,6 +45,18 @@ KEYS: dict[str, Key] = {
         "how hard the model thinks: more finds more, costs more, takes longer",
         ("low", "medium", "high", "xhigh"),
     ),
+    "temperature": Key(
+        "number",
+        0.0,
+        "sampling temperature, for models that take one (not OpenAI's reasoning models, "
+        "which get none): 0 gives the same answer to the same change",
+        maximum=2,
+    ),
+    "seed": Key(
+        "int",
+        0,
+        "the sampling seed sent with temperature on chat completions, where servers take it",
+    ),
     "max-output-tokens": Key("int", 16000, "cap on the answer, reasoning included", minimum=256),
     "stream": Key("bool", True, "stream answers (a stalled answer is noticed at once)"),
     "instructions": Key(

@@ -26,6 +26,8 @@ class Settings:
     base_url: str
     api: str
     reasoning_effort: str
+    temperature: float
+    seed: int
     max_output_tokens: int
     stream: bool
     fail_on: Severity | None  # None: never

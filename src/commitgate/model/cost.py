@@ -115,7 +115,10 @@ def price(
     model = model or settings.model
     if model in prices:
         return prices[model], "models"
-    if model in TABLE:
+    if model in TABLE and settings.server.is_gateway:
+        # The published prices are the gateway's: another server that
+        # answers to the same name (a local one serves any name) costs
+        # what it costs, and no made-up dollar figure is shown.
         return TABLE[model], "table"
     return None
 

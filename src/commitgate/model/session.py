@@ -14,8 +14,8 @@ from commitgate.errors import ConfigError
 from commitgate.model import dispatch, routing
 from commitgate.model.deadline import Deadline
 from commitgate.model.throttle import Throttle
-from commitgate.model.tokens import estimate_tokens
-from commitgate.model.wire import ModelRequest, Usage
+from commitgate.model.tokens import estimate_tokens, takes_sampling
+from commitgate.model.wire import Answer, ModelRequest, Usage
 
 if TYPE_CHECKING:
     import httpx
@@ -48,6 +48,7 @@ class Reply(NamedTuple):
     findings: Any  # what `parse` made of the answer; None: no usable answer, see error
     usage: Usage
     error: str | None = None
+    model: str | None = None  # the model the server said answered
 
 
 class Session:
@@ -71,6 +72,9 @@ class Session:
         self._client: ModelClient | None = None
         self._budget = _Budget(settings, common_dir)
         self.throttle = Throttle(settings.max_concurrency)
+        # Model asked for -> the model the server said answered, where they differ.
+        self.served: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     @property
     def attempts(self) -> int:
@@ -196,6 +200,7 @@ class Session:
             max_output_tokens=self.settings.max_output_tokens,
             reasoning_effort=q.reasoning_effort,
             extra=routing.provider_options(self.settings),
+            **self._sampling(q.model),
         )
         usage = Usage()
         problem = ""
@@ -206,15 +211,36 @@ class Session:
                 answer = self._client.complete(req, self.deadline)
             except ServiceError as e:
                 return Reply(None, usage, str(e))
-            usage += answer.usage
+            usage += answer.usage if answer.reported_usage else _estimate(q, answer)
+            if answer.model and answer.model != q.model:
+                with self._lock:
+                    self.served[q.model] = answer.model
             if answer.status != "completed":
                 problem = f"the answer was cut short ({answer.status})"
                 continue
             try:
-                return Reply(q.parse(answer.text), usage)
+                return Reply(q.parse(answer.text), usage, model=answer.model)
             except UnusableAnswer as e:
                 problem = str(e)
         return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}")
+
+    def _sampling(self, model: str) -> dict[str, Any]:
+        """temperature and seed, for a model that takes them."""
+        s = self.settings
+        if not takes_sampling(model):
+            return {}
+        return {"temperature": s.temperature, "seed": s.seed}
+
+
+def _estimate(q: Question, answer: Answer) -> Usage:
+    """The usage of an answer that reported none (llama-cpp-python ignores
+    stream_options): estimated from the text, and counted as estimated, so
+    that max-run-tokens still holds and the report can say so."""
+    return answer.usage._replace(
+        input_tokens=estimate_tokens(q.instructions) + estimate_tokens(q.input),
+        output_tokens=estimate_tokens(answer.text),
+        estimated=1,
+    )
 
 
 class _Budget:
@@ -237,13 +263,18 @@ class _Budget:
         self.flying_tokens = 0
         self.flying_usd = 0.0
         self.refused = 0
+        self._prices: dict[str, Price | None] = {}
         self._lock = threading.Lock()
 
     def _price(self, model: str) -> Price | None:
         from commitgate.model import cost
 
-        found = cost.price(self.settings, self.common_dir, fetch=False, model=model)
-        return found[0] if found else None
+        with self._lock:  # one fetch, whichever worker asks first
+            if model not in self._prices:
+                # Fetched if need be (once a day): a budget in dollars needs a price.
+                found = cost.price(self.settings, self.common_dir, fetch=True, model=model)
+                self._prices[model] = found[0] if found else None
+            return self._prices[model]
 
     def _estimate(self, q: Question) -> tuple[int, float]:
         tokens = q.tokens + estimate_tokens(q.instructions)

@@ -1,7 +1,10 @@
-"""Token counts, estimated before a request is sent, and the context
-windows of the models we know."""
+"""Token counts, estimated before a request is sent, and what we know of
+models by their names: context windows, and which reason (and so take no
+sampling settings)."""
 
 from __future__ import annotations
+
+import re
 
 # Characters per token, on the low side for code (o200k gives ~3.5-4 on
 # source; line numbers and indentation push it down), so budgets hold.
@@ -23,3 +26,12 @@ def context_window(model: str) -> int:
 
 def estimate_tokens(text: str) -> int:
     return int(len(text) / CHARS_PER_TOKEN) + 1
+
+
+# OpenAI's reasoning models refuse `temperature` and `seed`.
+_REASONING = re.compile(r"(?:^|/)(?:gpt-5|o[1-9]\b|o[1-9]-|codex)", re.IGNORECASE)
+
+
+def takes_sampling(model: str) -> bool:
+    """Whether the model takes temperature and seed, as far as its name tells."""
+    return _REASONING.search(model) is None

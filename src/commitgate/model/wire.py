@@ -18,6 +18,10 @@ class ModelRequest(NamedTuple):
     schema_name: str = "review"
     # Top-level body fields for the gateway, e.g. providerOptions.
     extra: Mapping[str, Any] = {}
+    # Sampling, for the models that take it (not OpenAI's reasoning models):
+    # None sends nothing. `seed` goes only where the API has one (chat).
+    temperature: float | None = None
+    seed: int | None = None
 
 
 class Usage(NamedTuple):
@@ -30,6 +34,8 @@ class Usage(NamedTuple):
     # How many answers carried that figure: a sum over only some requests is
     # not the run's cost.
     priced: int = 0
+    # How many answers came without usage, their tokens estimated instead.
+    estimated: int = 0
 
     def __add__(self, other: object) -> Usage:
         if not isinstance(other, Usage):
@@ -47,6 +53,7 @@ class Usage(NamedTuple):
             cost,
             self.requests + other.requests,
             self.priced + other.priced,
+            self.estimated + other.estimated,
         )
 
 
@@ -56,6 +63,10 @@ class Answer(NamedTuple):
     response_id: str | None
     # "completed", or why the answer stopped short ("max_output_tokens", ...)
     status: str
+    # The model the server says answered: a local server serves its one
+    # model under any name asked for.
+    model: str | None = None
+    reported_usage: bool = True  # False: the answer carried no usage at all
 
 
 class WireError(Exception):
@@ -93,6 +104,8 @@ def responses_body(req: ModelRequest, stream: bool) -> dict[str, Any]:
     }
     if req.reasoning_effort:
         body["reasoning"] = {"effort": req.reasoning_effort}
+    if req.temperature is not None:
+        body["temperature"] = req.temperature
     body.update(req.extra)
     return body
 
@@ -110,6 +123,11 @@ def _cost(usage: Mapping[str, Any], body: Mapping[str, Any]) -> float | None:
             except (TypeError, ValueError):
                 return None
     return None
+
+
+def _model(body: Mapping[str, Any]) -> str | None:
+    model = body.get("model")
+    return model if isinstance(model, str) and model else None
 
 
 def _int(d: Any, *keys: str) -> int:
@@ -162,7 +180,12 @@ def responses_answer(body: Any) -> Answer:
         status = str(details.get("reason") or "incomplete")
     rid = body.get("id")
     return Answer(
-        "".join(texts), responses_usage(body), rid if isinstance(rid, str) else None, str(status)
+        "".join(texts),
+        responses_usage(body),
+        rid if isinstance(rid, str) else None,
+        str(status),
+        _model(body),
+        isinstance(body.get("usage"), Mapping),
     )
 
 
@@ -218,6 +241,10 @@ def chat_body(req: ModelRequest, stream: bool) -> dict[str, Any]:
     }
     if stream:
         body["stream_options"] = {"include_usage": True}
+    if req.temperature is not None:
+        body["temperature"] = req.temperature
+    if req.seed is not None:
+        body["seed"] = req.seed
     body.update(req.extra)
     return body
 
@@ -257,6 +284,8 @@ def chat_answer(body: Any) -> Answer:
         chat_usage(body)._replace(requests=1),
         rid if isinstance(rid, str) else None,
         _CHAT_STATUS.get(reason, str(reason)),
+        _model(body),
+        isinstance(body.get("usage"), Mapping),
     )
 
 
@@ -268,6 +297,8 @@ class ChatStream:
         self.usage = Usage()
         self.reason: str | None = None
         self.response_id: str | None = None
+        self.model: str | None = None
+        self.usage_seen = False
         self.done = False
 
     def feed(self, event: str | None, data: str) -> None:
@@ -286,8 +317,10 @@ class ChatStream:
             raise WireError(f"the service reported an error: {msg}")
         if isinstance(chunk.get("id"), str):
             self.response_id = chunk["id"]
+        self.model = _model(chunk) or self.model
         if isinstance(chunk.get("usage"), dict):
             self.usage = chat_usage(chunk)
+            self.usage_seen = True
         for choice in chunk.get("choices") or ():
             delta = choice.get("delta") or {}
             if isinstance(delta.get("content"), str):
@@ -300,5 +333,10 @@ class ChatStream:
             raise WireError("the answer stream ended before its last chunk", cut=True)
         status = _CHAT_STATUS.get(self.reason or "stop", self.reason or "completed")
         return Answer(
-            "".join(self.parts), self.usage._replace(requests=1), self.response_id, status
+            "".join(self.parts),
+            self.usage._replace(requests=1),
+            self.response_id,
+            status,
+            self.model,
+            self.usage_seen,
         )

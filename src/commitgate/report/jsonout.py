@@ -28,6 +28,9 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         },
         "change": outcome.description,
         "model": outcome.model,
+        # The model the server said answered, for each model asked for where
+        # they differ.
+        "served_by": dict(sorted(outcome.served.items())),
         # null for the default gateway; else where the review went, and who
         # chose that server ("user" or "repository").
         "server": (
@@ -52,6 +55,8 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
             "output_tokens": u.output_tokens,
             "reasoning_tokens": u.reasoning_tokens,
             "requests": u.requests,  # answers received
+            # Answers whose server reported no usage: their tokens are estimates.
+            "estimated_usage": u.estimated,
             "attempts": outcome.attempts,  # requests sent, retries and timeouts included
             # The gateway's figure, else an estimate from prices (see cost.py).
             "cost_usd": None if cost is None or outcome.dry_run else cost.usd,

@@ -49,10 +49,11 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
         if f.held:
             out.append(paint(_indent(f"(does not block: {plain(f.held)})"), SUBTLE, color))
         elif f.verified_by:
-            out.append(paint(_indent(f"(confirmed by {f.verified_by})"), SUBTLE, color))
+            confirmed = f"(confirmed by {outcome.named(f.verified_by)})"
+            out.append(paint(_indent(confirmed), SUBTLE, color))
         out.append("")
     if outcome.dismissed:
-        out.append(f"dismissed by the second opinion ({settings.verify_model}):")
+        out.append(f"dismissed by the second opinion ({outcome.named(settings.verify_model)}):")
         for f in outcome.dismissed:
             severity = paint(f.severity.label, SEVERITY[f.severity], color)
             line = f"  {shown(f.path)}:{f.line}: {severity}: {plain(f.title)}"
@@ -107,7 +108,8 @@ def facts(outcome: Outcome) -> list[str]:
         which = f" ({_listed([shown(p) for p in outcome.files])})" if outcome.failures else ""
         text = (
             f"reviewed: {outcome.description}, {_n(len(outcome.files), 'file')}{which}, "
-            f"{_n(outcome.changed_lines, 'changed line')}, by {outcome.model}{_at(outcome)}"
+            f"{_n(outcome.changed_lines, 'changed line')}, "
+            f"by {outcome.named(outcome.model)}{_at(outcome)}"
         )
         if outcome.cached_units:
             text += (
@@ -148,13 +150,17 @@ def facts(outcome: Outcome) -> list[str]:
         # Every request sent counts, retries and timeouts too: the answers
         # alone would hide a storm of retries.
         answered = f" ({u.requests} answered)" if sent > u.requests else ""
+        # "~": a server that reports no usage had its tokens estimated.
+        about = "~" if u.estimated else ""
         text = (
-            f"tokens: {u.input_tokens:,} in ({u.cached_tokens:,} cached), "
+            f"tokens: {about}{u.input_tokens:,} in ({u.cached_tokens:,} cached), "
             f"{u.output_tokens:,} out ({u.reasoning_tokens:,} reasoning), "
             f"{_n(sent, 'request')}{answered}, {outcome.elapsed:.1f}s"
         )
         if outcome.cost is not None:
             text += f", {outcome.cost.label()}"
+        if u.estimated:
+            text += f" (estimated: {u.estimated} of {_n(u.requests, 'answer')} reported no usage)"
         lines.append(text)
     lines += [f"note: {plain(note)}" for note in outcome.notes]
     return lines

@@ -417,6 +417,7 @@ def _outcome(
     if session is not None:
         outcome.usage = session.usage
         outcome.attempts = session.attempts
+        outcome.served = dict(session.served)
         outcome.notes += session.notes
         if session.no_credential and settings.on_error == "auto":
             # A missing key is a setup problem, not a network hiccup: letting

@@ -51,6 +51,14 @@ class Outcome:
     # and who chose it (trust.USER or trust.REPOSITORY).
     server: str = ""
     server_chosen_by: str = ""
+    # Model asked for -> the model the server said answered, where they
+    # differ (a local server serves its one model under any name).
+    served: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def named(self, model: str) -> str:
+        """A model as the report names it: the one that answered."""
+        served = self.served.get(model)
+        return f"{served} (asked for {model})" if served else model
 
     @property
     def reviewed(self) -> bool:
