@@ -18,6 +18,9 @@ REDACTED = "[redacted]"
 # The shortest start or end of a secret taken for an echo of it: long
 # enough that ordinary text does not hold one by chance.
 ECHO = 10
+# A "secret" shorter than this is no credential (a placeholder, a test's
+# "k"), and scrubbing it would blank every word that holds it.
+SHORTEST = 8
 
 
 def _start_of(secret: str) -> str:
@@ -35,7 +38,7 @@ class Scrubber:
     characters, in any case, by REDACTED."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
-        self.secrets = tuple(dict.fromkeys(s for s in secrets if s))
+        self.secrets = tuple(dict.fromkeys(s for s in secrets if len(s) >= SHORTEST))
         starts = [_start_of(s) for s in self.secrets]
         ends = [_start_of(s[::-1]) for s in self.secrets]
         self._starts = re.compile("|".join(starts), re.IGNORECASE) if starts else None
