@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commitgate.commands.baseline",
         "accept the findings of all tracked files: later runs block only on new ones",
     ),
+    "eval": (
+        "commitgate.commands.eval",
+        "[CORPUS...]: review a corpus of cases with known bugs, and score the review",
+    ),
     "commit-msg": (
         "commitgate.commands.commit_msg",
         "FILE: check a commit message against the staged change, or draft one",

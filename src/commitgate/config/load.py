@@ -25,7 +25,7 @@ from commitgate.config.values import check_table
 from commitgate.errors import ConfigError
 
 
-def _load_toml(path: str, shown: str | None = None) -> dict[str, Any]:
+def read_toml(path: str, shown: str | None = None) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover (exercised on 3.9/3.10 only)
@@ -63,11 +63,11 @@ def find_config(root: str) -> tuple[str | None, dict[str, Any], tuple[str, ...]]
     ours = os.path.join(root, CONFIG_FILE)
     pyproject = os.path.join(root, "pyproject.toml")
     if os.path.exists(ours):
-        table = _load_toml(ours, CONFIG_FILE)
+        table = read_toml(ours, CONFIG_FILE)
         beside = None
         if os.path.isfile(pyproject):
             with contextlib.suppress(ConfigError):  # not ours to judge: it is not read
-                beside = _tool_table(_load_toml(pyproject), "pyproject.toml")
+                beside = _tool_table(read_toml(pyproject), "pyproject.toml")
         ignored: tuple[str, ...] = ()
         if beside is not None:
             ignored = (
@@ -76,7 +76,7 @@ def find_config(root: str) -> tuple[str | None, dict[str, Any], tuple[str, ...]]
             )
         return CONFIG_FILE, table, ignored
     if os.path.isfile(pyproject):
-        tool = _tool_table(_load_toml(pyproject, "pyproject.toml"), "pyproject.toml")
+        tool = _tool_table(read_toml(pyproject, "pyproject.toml"), "pyproject.toml")
         if tool is not None:
             return "pyproject.toml [tool.commitgate]", tool, ()
     return None, {}, ()
@@ -86,7 +86,7 @@ def _user_config(env: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
     path = user_config_path(env)
     if not os.path.exists(path):
         return path, {}
-    return path, _load_toml(path)
+    return path, read_toml(path)
 
 
 def _split(table: Mapping[str, Any], profile: str, where: str) -> tuple[dict[str, Any], Any]:
@@ -121,7 +121,7 @@ def load(
         # Named on the command line, which a repository writes too (a hook's
         # `args` in .pre-commit-config.yaml): as untrusted as the repository.
         source: str | None = config_file
-        table = _load_toml(config_file)
+        table = read_toml(config_file)
         if os.path.basename(config_file) == "pyproject.toml":
             table = _tool_table(table, config_file) or {}
             source = f"{config_file} [tool.commitgate]"

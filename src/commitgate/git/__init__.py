@@ -13,6 +13,6 @@ nothing about models or findings.
 from __future__ import annotations
 
 from commitgate.git.collect import collect, resolve_paths
-from commitgate.git.repo import Repo, find_repo, run, tracked_files
+from commitgate.git.repo import Repo, find_repo, resolve, run, tracked_files
 
-__all__ = ["Repo", "collect", "find_repo", "resolve_paths", "run", "tracked_files"]
+__all__ = ["Repo", "collect", "find_repo", "resolve", "resolve_paths", "run", "tracked_files"]

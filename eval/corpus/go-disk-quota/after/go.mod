@@ -1,0 +1,3 @@
+module github.com/acme/quotad
+
+go 1.19

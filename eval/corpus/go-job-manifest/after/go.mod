@@ -1,0 +1,3 @@
+module github.com/acme/runner
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/acme/linkcheck
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/acme/gateway
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/acme/newsletter
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/acme/updater
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/acme/syncd
+
+go 1.19

@@ -1,0 +1,3 @@
+module github.com/acme/feeds
+
+go 1.19

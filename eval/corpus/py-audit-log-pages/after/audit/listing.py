@@ -1,0 +1,54 @@
+"""Listing of an account's audit events, newest last, one page at a time."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    created_at: str  # ISO 8601, UTC
+    actor: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[Event]
+    next_cursor: str | None
+
+
+def _clamp(size: int) -> int:
+    return max(1, min(size, MAX_PAGE_SIZE))
+
+
+def _encode(event: Event) -> str:
+    return f"{event.created_at}|{event.id}"
+
+
+def _decode(cursor: str) -> tuple[str, int]:
+    created_at, _, event_id = cursor.rpartition("|")
+    if not created_at or not event_id.isdigit():
+        raise ValueError(f"invalid cursor {cursor!r}")
+    return created_at, int(event_id)
+
+
+def list_events(
+    conn: sqlite3.Connection, account_id: int, cursor: str | None = None, size: int = 50
+) -> Page:
+    """One page of events ordered by (created_at, id); pass next_cursor to get the next."""
+    size = _clamp(size)
+    after_time, after_id = _decode(cursor) if cursor else ("", 0)
+    rows = conn.execute(
+        "SELECT id, created_at, actor, action FROM audit_events"
+        " WHERE account_id = ? AND created_at > ?"
+        " ORDER BY created_at, id LIMIT ?",
+        (account_id, after_time, size + 1),
+    ).fetchall()
+    events = [Event(*row) for row in rows[:size]]
+    next_cursor = _encode(events[-1]) if len(rows) > size else None
+    return Page(events, next_cursor)
