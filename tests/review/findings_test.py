@@ -158,3 +158,39 @@ def test_fingerprint_survives_code_moving_and_rewording() -> None:
     c = Checker(FILES)
     a, b = c.check(raw(title="one")), c.check(raw(title="other words", severity="low"))
     assert a is not None and b is not None and a.fingerprint == b.fingerprint
+
+
+def test_a_finding_beside_the_changed_line_it_names_is_moved_there() -> None:
+    lines = (
+        "def price(qty, unit):",
+        "    total = qty * unit",  # 2: unchanged
+        "    discount = total / 10",  # 3: changed
+        "",  # 4: blank, what a weak model cites
+        "    return total - discount",
+    )
+    f = ChangedFile("shop.py", "modified", lines, (Hunk(3, 1, ("    discount = 0",)),))
+    checker = Checker([f])
+    moved = checker.check(
+        {
+            "path": "shop.py",
+            "line": 4,
+            "severity": "high",
+            "title": "discount taken of the total",
+            "message": "`discount` should be per unit",
+        }
+    )
+    assert moved is not None and (moved.line, moved.moved_from, moved.held) == (3, 4, "")
+    # Naming nothing on the changed line: left where it was, and held.
+    stays = checker.check(
+        {"path": "shop.py", "line": 1, "severity": "high", "title": "t", "message": "qty unchecked"}
+    )
+    assert stays is not None and (stays.line, stays.moved_from) == (1, None)
+    assert stays.held == NOT_CHANGED
+    # Too far away to be a slip of the line number.
+    far = ChangedFile(
+        "a.py", "modified", tuple(f"x{i} = {i}" for i in range(20)), (Hunk(2, 1, ()),)
+    )
+    found = Checker([far]).check(
+        {"path": "a.py", "line": 9, "severity": "high", "title": "x1 is wrong", "message": "x1"}
+    )
+    assert found is not None and found.line == 9 and found.held == NOT_CHANGED

@@ -46,6 +46,9 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
         out.append(_indent(plain(f.message)))
         if f.suggestion:
             out.append(_indent(f"fix: {plain(f.suggestion)}"))
+        if f.moved_from is not None:
+            moved = f"(cited line {f.moved_from}; moved to the changed line it names)"
+            out.append(paint(_indent(moved), SUBTLE, color))
         if f.held:
             out.append(paint(_indent(f"(does not block: {plain(f.held)})"), SUBTLE, color))
         elif f.verified_by:

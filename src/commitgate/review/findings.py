@@ -39,6 +39,9 @@ class Finding:
     verified_by: str = ""  # the model that confirmed it, when one did (verify.py)
     cached: bool = False
     fingerprint: str = ""  # survives the code moving: see fingerprint()
+    # The line the model cited, when the finding was moved to the changed
+    # line beside it (see nearby_change).
+    moved_from: int | None = None
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)
@@ -114,6 +117,92 @@ def schema_problem(raw: Any) -> str | None:
 
 NOT_CHANGED = "not on a line this change touched"
 
+# How far a model's citation may miss the changed line it means: weak and
+# local models often cite the line after, or a blank line beside it.
+REANCHOR = 3
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words of prose and code that say nothing about which line is meant.
+_PLAIN = frozenset(
+    (
+        "the",
+        "and",
+        "for",
+        "not",
+        "but",
+        "with",
+        "this",
+        "that",
+        "when",
+        "from",
+        "into",
+        "than",
+        "then",
+        "will",
+        "would",
+        "should",
+        "could",
+        "value",
+        "values",
+        "line",
+        "lines",
+        "code",
+        "function",
+        "method",
+        "call",
+        "return",
+        "returns",
+        "true",
+        "false",
+        "none",
+        "null",
+        "self",
+        "def",
+        "var",
+        "let",
+        "const",
+        "if",
+        "else",
+        "elif",
+        "while",
+        "int",
+        "str",
+        "list",
+        "dict",
+        "type",
+        "error",
+        "errors",
+        "bug",
+        "issue",
+        "may",
+        "can",
+        "which",
+        "where",
+    )
+)
+
+
+# ...nor do the words of the answer's own scale.
+_PLAIN |= {s.label for s in Severity} | {w for c in CATEGORIES for w in c.split("-")}
+
+
+def _terms(text: str) -> set[str]:
+    return {w.lower() for w in _IDENTIFIER.findall(text) if len(w) >= 3} - _PLAIN
+
+
+def nearby_change(f: Finding, lines: Sequence[str], touched: frozenset[int]) -> int | None:
+    """The changed line a finding means, when it cites a line beside it:
+    one within REANCHOR lines whose code the finding's words name (the
+    identifiers they share; the most wins, then the closest). A finding
+    that names nothing on any of them is not moved: its line may be right,
+    and moving it could only make a block out of a remark about old code."""
+    window = [n for n in touched if 0 < abs(n - f.line) <= REANCHOR and n <= len(lines)]
+    if not window:
+        return None
+    words = _terms(f"{f.title} {f.message} {f.suggestion or ''}")
+    scored = [(len(words & _terms(lines[n - 1])), -abs(n - f.line), n) for n in window]
+    best = max(scored)
+    return best[2] if best[0] > 0 else None
+
 
 class Checker:
     """Validates and anchors raw findings against the files of a change."""
@@ -188,6 +277,9 @@ class Checker:
             for n in range(f.line, f.end_line + 1):
                 if n in touched:
                     return f.replace(line=n)
+        near = nearby_change(f, self.files[f.path].lines, touched)
+        if near is not None:
+            return f.replace(line=near, end_line=None, moved_from=f.line)
         if self.unchanged_lines == "drop":
             self._drop("not on a changed line")
             return None
