@@ -73,10 +73,12 @@ __all__ = [
     "Answer",
     "CutStream",
     "Drop",
+    "EmptyStream",
     "Failed",
     "FakeGateway",
     "Fault",
     "Incomplete",
+    "Interrupted",
     "RecordedRequest",
     "ReviewInput",
     "Reviewer",
@@ -327,8 +329,32 @@ class Failed:
     event: Literal["response.failed", "error"] = "response.failed"
 
 
+@dataclass(frozen=True)
+class Interrupted:
+    """A stream another request cut (llama-cpp-python's ``interrupt_requests``): the role
+    chunk, one content chunk, then ``data: [DONE]`` with no ``finish_reason`` ever sent,
+    and a properly ended HTTP body. Chat streams only."""
+
+
+@dataclass(frozen=True)
+class EmptyStream:
+    """``200`` and ``text/event-stream``, then not one event: an empty chunked body
+    (llama-cpp-python's answer to a streamed prompt larger than its context)."""
+
+
 #: Any scripted fault.
-Fault = Union[Status, Drop, SlowHeaders, CutStream, Answer, StallMidStream, Incomplete, Failed]
+Fault = Union[
+    Status,
+    Drop,
+    SlowHeaders,
+    CutStream,
+    Answer,
+    StallMidStream,
+    Incomplete,
+    Failed,
+    Interrupted,
+    EmptyStream,
+]
 
 _DEFAULT_ERROR_TYPES: dict[int, str] = {
     400: "invalid_request_error",
@@ -470,6 +496,10 @@ class FakeGateway:
     - ``valid_tokens``: accepted bearer tokens; None accepts any non-empty token.
     - ``require_auth``: when false, a request without Authorization is served too
       (as a local llama.cpp server does).
+    - ``stream_usage``: when false, streamed chat answers carry no usage even when
+      ``stream_options.include_usage`` asks for it (as llama-cpp-python's do).
+    - ``served_model``: the model name answers give, instead of the one asked for (a
+      local server serves its one model under any name).
     - ``usage_cost``: when set, ``usage.cost`` (USD number) is added to usage objects.
     - ``provider_metadata_cost``: when set (a decimal string, USD), a top-level
       ``"providerMetadata": {"gateway": {"cost": ...}}`` is added to the final response
@@ -505,6 +535,8 @@ class FakeGateway:
         self.latency = latency
         self.valid_tokens = valid_tokens
         self.require_auth = True
+        self.stream_usage = True
+        self.served_model: Optional[str] = None
         self.usage_cost = usage_cost
         self.provider_metadata_cost: Optional[str] = None
         self.chat_unsupported_models: set[str] = set(chat_unsupported_models or ())
@@ -878,7 +910,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, None, raw=data)
             return
 
-        events = builder.failed_events(fault) if isinstance(fault, Failed) else builder.events()
+        if isinstance(fault, EmptyStream):
+            events: Iterator[bytes] = iter(())
+        elif isinstance(fault, Interrupted) and isinstance(builder, _ChatBuilder):
+            events = builder.interrupted_events()
+        elif isinstance(fault, Failed):
+            events = builder.failed_events(fault)
+        else:
+            events = builder.events()
         self._stream(events, fault)
 
     def _stream(self, events: Iterator[bytes], fault: Optional[Fault]) -> None:
@@ -921,7 +960,7 @@ class _Common:
 
     @property
     def model(self) -> str:
-        return str(self.body.get("model"))
+        return self.gw.served_model or str(self.body.get("model"))
 
     def full(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -1122,7 +1161,8 @@ class _ChatBuilder(_Common):
     @property
     def include_usage(self) -> bool:
         options = self.body.get("stream_options")
-        return isinstance(options, dict) and options.get("include_usage") is True
+        asked = isinstance(options, dict) and options.get("include_usage") is True
+        return asked and self.gw.stream_usage
 
     def chunk(self, choices: list[dict[str, Any]], usage: Any = None, last: bool = False) -> bytes:
         payload: dict[str, Any] = {
@@ -1163,3 +1203,8 @@ class _ChatBuilder(_Common):
     def failed_events(self, fault: Failed) -> Iterator[bytes]:
         yield self.choice({"role": "assistant", "content": ""})
         yield _sse(None, error_body(fault.message, "server_error"))
+
+    def interrupted_events(self) -> Iterator[bytes]:
+        yield self.choice({"role": "assistant", "content": ""})
+        yield self.choice({"content": self.text[: len(self.text) // 3]})
+        yield _sse(None, "[DONE]")

@@ -377,7 +377,8 @@ def test_the_gateway_cost_is_reported_as_is(
     doc = json.loads(run(capsys, "--format", "json", "--no-cache")[1])
     assert doc["usage"]["cost_usd"] == 0.0123
     assert (doc["usage"]["cost_estimated"], doc["usage"]["cost_source"]) == (False, "gateway")
-    assert [r.path for r in env.requests if r.method == "GET"] == []  # no need for prices
+    # One look at what the server is (it is not the gateway), none for prices.
+    assert [r.path for r in env.requests if r.method == "GET"] == ["/v1/models"]
 
 
 def test_an_estimated_cost_says_so(

@@ -31,7 +31,7 @@ def test_defaults(tmp_path: Path) -> None:
     s = config.load(str(tmp_path), env={})
     assert s.model == "openai/gpt-5.1-codex-mini"
     assert s.base_url == "https://ai-gateway.vercel.sh/v1"
-    assert s.api == "responses"
+    assert s.api == "auto"
     assert s.fail_on is Severity.HIGH
     assert s.source == "built-in defaults"
 
@@ -126,7 +126,7 @@ def test_profile_layers(tmp_path: Path) -> None:
         ("stream = 1", "'stream' must be true or false"),
         ("retries = true", "'retries' must be an integer"),
         ("timeout = 0", "'timeout' must be at least 0.1"),
-        ('api = "grpc"', "'api' must be one of 'responses', 'chat'"),
+        ('api = "grpc"', "'api' must be one of 'auto', 'responses', 'chat'"),
         ('exclude = "x"', "'exclude' must be a list of strings"),
         ("max-findings = 3", "'max-findings' must be a table"),
         ("max-findings = { huge = 1 }", "'max-findings.huge' must be one of"),

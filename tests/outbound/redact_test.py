@@ -389,7 +389,7 @@ def test_never_send_and_redact_settings(
     }
     assert sorted(doc["files"]) == [".env.example", "app.py", "commitgate.toml"]
     # redact = false sends what is there, as asked.
-    assert secret.encode() in env.requests[0].body and doc["redacted"] == {}
+    assert secret.encode() in env.posts[0].body and doc["redacted"] == {}
 
 
 def test_dry_run_counts_what_would_be_redacted(

@@ -35,9 +35,10 @@ KEYS: dict[str, Key] = {
     "base-url": Key("str", DEFAULT_BASE_URL, "an OpenAI-compatible API; the gateway by default"),
     "api": Key(
         "choice",
-        "responses",
-        "`responses`, or `chat` for servers with only chat completions",
-        ("responses", "chat"),
+        "auto",
+        "`auto`: the Responses API on the gateway, and on another server what its /models list "
+        "says it serves (chat completions when it says nothing); or `responses`, or `chat`",
+        ("auto", "responses", "chat"),
     ),
     "reasoning-effort": Key(
         "choice",

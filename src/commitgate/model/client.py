@@ -21,6 +21,7 @@ from commitgate.model.credential import Credential
 from commitgate.model.deadline import Deadline
 from commitgate.model.endpoint import Endpoint, check_base_url, tls_context
 from commitgate.model.errors import ServiceError, certificate_problem, error_detail, explain
+from commitgate.model.server import FORM_NAMES, FORMS, Profile
 from commitgate.model.throttle import Throttle
 from commitgate.scrub import Scrubber
 
@@ -48,6 +49,9 @@ class ModelClient:
         transport: httpx.BaseTransport | None = None,
         scrub: Scrubber | None = None,
         throttle: Throttle | None = None,
+        profile: Profile | None = None,
+        gateway: bool = True,
+        max_request_tokens: int = 0,
     ) -> None:
         """`credential`: None sends none (a local server). `scrub` removes
         secrets from what the server says, the answers included; by
@@ -60,6 +64,10 @@ class ModelClient:
         self.scrub = scrub or Scrubber([credential.token] if credential else [])
         self.retry = retry
         self.throttle = throttle or Throttle(64)
+        # What the server takes, as learnt: read by the session when done.
+        self.profile = profile or Profile()
+        self.gateway = gateway
+        self.max_request_tokens = max_request_tokens
         self.notes: list[str] = []
         self._lock = threading.Lock()
         # Loading CA certificates takes tens of milliseconds: only for https.
@@ -89,15 +97,19 @@ class ModelClient:
     # -- the one public call -------------------------------------------------
 
     def complete(self, req: wire.ModelRequest, deadline: Deadline) -> wire.Answer:
-        """One answer, retrying what is worth retrying within the deadline."""
+        """One answer, retrying what is worth retrying within the deadline,
+        and adapting (once each) to what the server says it cannot take."""
         attempt = 0
+        stream = self.endpoint.stream
+        tried: set[str] = set()
         while True:
             if deadline.expired():
                 raise ServiceError(deadline.missed("its request was sent"))
+            form = self.profile.form or FORMS[0]  # what this attempt asks for
             try:
                 with self.throttle.slot(deadline):
                     try:
-                        answer = self._once(req, deadline)
+                        answer = self._once(self._fitted(req), deadline, stream)
                     except ServiceError as e:
                         if e.cut and self.throttle.in_flight > 1:
                             self.throttle.cut_while_busy()
@@ -109,14 +121,20 @@ class ModelClient:
                 raise ServiceError(deadline.missed("its request was sent")) from None
             except ServiceError as e:
                 if e.use_responses and self.api == "chat":
-                    with self._lock:
-                        if self.api == "chat":
-                            self.api = "responses"
-                            self.notes.append(
-                                f"{req.model} is only served on the Responses API: switched "
-                                'to it (set api = "responses" to skip this round trip)'
-                            )
+                    self.use_api("responses", f"{req.model} is only served on the Responses API")
                     continue
+                if e.adapt == "unstreamed" and stream and "unstreamed" not in tried:
+                    # An empty stream says nothing (llama-cpp-python's, when the
+                    # prompt is too large): asked whole, the server says why.
+                    tried.add("unstreamed")
+                    stream = False
+                    continue
+                # Each change once; the answer format as often as there is a next one.
+                if e.adapt and e.adapt != "unstreamed" and e.adapt not in tried:
+                    if e.adapt != "form":
+                        tried.add(e.adapt)
+                    if self._adapt(e, req, form):
+                        continue
                 if not e.retryable or attempt >= self.retry.retries:
                     if e.retryable and attempt:
                         raise ServiceError(
@@ -137,6 +155,66 @@ class ModelClient:
                 time.sleep(wait)
                 attempt += 1
 
+    # -- what the server takes ------------------------------------------------
+
+    def use_api(self, api: str, why: str) -> None:
+        """Switch the rest of the run to `api`, and remember it for the server."""
+        with self._lock:
+            if self.api == api:
+                return
+            self.api = api
+            self.profile = self.profile._replace(api=api)
+            named = "the Responses API" if api == "responses" else "chat completions"
+            self.notes.append(
+                f"{why}: switched to {named} "
+                f'(remembered for {self.host}; api = "{api}" skips the round trip)'
+            )
+
+    def _adapt(self, e: ServiceError, req: wire.ModelRequest, form: str) -> bool:
+        """Change what is sent as the refusal asks; False if nothing is left
+        to change. `form`: the answer format the refused request asked for."""
+        with self._lock:
+            p = self.profile
+            if e.adapt == "form":
+                if (p.form or FORMS[0]) != form:
+                    return True  # another request, refused the same, changed it already
+                if form == FORMS[-1]:
+                    return False
+                following = FORMS[FORMS.index(form) + 1]
+                self.profile = p._replace(form=following)
+                self.notes.append(
+                    f"{self.host} refused the answer format {FORM_NAMES[form]}: sent "
+                    f"{FORM_NAMES[following]} instead (remembered)"
+                )
+                return True
+            if e.adapt in ("sampling", "reasoning"):
+                what = "temperature" if e.adapt == "sampling" else "reasoning"
+                sent = (
+                    req.temperature is not None if what == "temperature" else req.reasoning_effort
+                )
+                if not sent or p.refuses(req.model, what):
+                    return False
+                self.profile = p.refusing(req.model, what)
+                without = "a temperature or seed" if what == "temperature" else "a reasoning effort"
+                self.notes.append(
+                    f"{req.model} at {self.host} refused {str(e).split(': ', 1)[-1][:160]}: sent "
+                    f"without {without}, the model's default (remembered for a day)"
+                )
+                return True
+        if e.adapt == "api":
+            self.use_api("chat" if self.api == "responses" else "responses", str(e))
+            return True
+        return False
+
+    def _fitted(self, req: wire.ModelRequest) -> wire.ModelRequest:
+        """The request without what the model refused before."""
+        p = self.profile
+        if p.refuses(req.model, "temperature"):
+            req = req._replace(temperature=None, seed=None)
+        if p.refuses(req.model, "reasoning"):
+            req = req._replace(reasoning_effort=None)
+        return req
+
     def _wait(self, e: ServiceError, attempt: int) -> float:
         if e.retry_after is not None:
             return min(e.retry_after, self.retry.max_retry_after)
@@ -145,10 +223,11 @@ class ModelClient:
 
     # -- one attempt ---------------------------------------------------------
 
-    def _once(self, req: wire.ModelRequest, deadline: Deadline) -> wire.Answer:
-        api, stream = self.api, self.endpoint.stream
+    def _once(self, req: wire.ModelRequest, deadline: Deadline, stream: bool) -> wire.Answer:
+        api = self.api
         if api == "chat":
-            url, body = f"{self.base_url}/chat/completions", wire.chat_body(req, stream)
+            form = self.profile.form or FORMS[0]
+            url, body = f"{self.base_url}/chat/completions", wire.chat_body(req, stream, form)
         else:
             url, body = f"{self.base_url}/responses", wire.responses_body(req, stream)
         left = deadline.remaining()
@@ -192,6 +271,13 @@ class ModelClient:
             else:
                 t = self.endpoint.read_timeout
                 message = f"{self.host} sent nothing for {t:g}s (timeout = {t:g})"
+                if not stream:
+                    # Unstreamed, the whole answer must come within the timeout:
+                    # sending it again would only wait as long once more.
+                    raise ServiceError(
+                        f"{message}; without streaming the whole answer must come within it: "
+                        "set stream = true, or raise timeout"
+                    ) from None
             raise ServiceError(message, retryable=True) from None
         except httpx.TransportError as e:
             refused = certificate_problem(e)
@@ -213,6 +299,7 @@ class ModelClient:
                 f"unusable answer from {self.host}: {self.scrub(str(e))}",
                 retryable=e.retryable,
                 cut=e.cut,
+                adapt="unstreamed" if e.empty else None,
             ) from None
 
     def _body(self, r: httpx.Response, deadline: Deadline) -> Iterator[bytes]:
@@ -271,11 +358,15 @@ class ModelClient:
             raw = r.read()[:65536]
         except httpx.HTTPError:
             raw = b""
-        detail, kind = error_detail(raw)
+        detail, kind, window = error_detail(raw)
         return explain(
             r.status_code,
             self.scrub(detail),
             kind,
+            window=window,
+            gateway=self.gateway,
+            api=self.api,
+            max_request_tokens=self.max_request_tokens,
             host=self.host,
             model=model,
             variable=self.credential.variable if self.credential else None,

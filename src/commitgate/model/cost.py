@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from commitgate.config import Settings
-from commitgate.errors import ConfigError
 from commitgate.model.wire import Usage
 
 CACHE_FILE = os.path.join("commitgate", "models.json")
@@ -123,6 +122,13 @@ def price(
     return None
 
 
+def remember(common_dir: str, base_url: str, body: Any) -> None:
+    """Keep the prices of a /models list already fetched (to find out what
+    the server is): the cost of the run then asks for it no second time."""
+    if body is not None:
+        _write(os.path.join(common_dir, CACHE_FILE), base_url.rstrip("/"), parse_models(body))
+
+
 def _read(path: str, base_url: str) -> tuple[float, dict[str, Price]] | None:
     try:
         with open(path, encoding="utf-8") as f:
@@ -153,29 +159,14 @@ def _write(path: str, base_url: str, prices: Mapping[str, Price]) -> None:
 
 
 def _fetch(base_url: str, ca_bundle: str) -> dict[str, Price] | None:
-    """The server's price list; None on any failure."""
-    import httpx
+    """The server's price list; None on any failure. No credential: the
+    list is public, and a key has no business here."""
+    from commitgate.model.endpoint import fetch_json
 
-    deadline = time.monotonic() + FETCH_TIMEOUT
-    try:
-        from commitgate.model.endpoint import tls_context
-
-        verify: Any = tls_context(ca_bundle) if base_url.startswith("https:") else False
-        # No credential: the list is public, and a key has no business here.
-        with httpx.Client(timeout=FETCH_TIMEOUT / 2, verify=verify) as client:
-            body = bytearray()
-            headers = {"accept": "application/json"}
-            with client.stream("GET", f"{base_url}/models", headers=headers) as r:
-                if r.status_code != 200:
-                    return None
-                for chunk in r.iter_bytes():
-                    body += chunk
-                    # httpx's timeouts are per read: a slow trickle needs this.
-                    if len(body) > MAX_LIST_BYTES or time.monotonic() > deadline:
-                        return None
-        return parse_models(json.loads(bytes(body)))
-    except (httpx.HTTPError, OSError, ValueError, RecursionError, ConfigError):
-        return None
+    body = fetch_json(
+        f"{base_url}/models", ca_bundle=ca_bundle, seconds=FETCH_TIMEOUT, max_bytes=MAX_LIST_BYTES
+    )
+    return None if body is None else parse_models(body)
 
 
 def parse_models(body: Any) -> dict[str, Price]:

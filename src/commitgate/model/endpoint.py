@@ -46,3 +46,38 @@ def tls_context(ca_bundle: str) -> Any:
         raise ConfigError(f"ca-bundle {ca_bundle!r}: not a PEM file of CA certificates") from None
     except OSError as e:
         raise ConfigError(f"ca-bundle {ca_bundle!r}: {e.strerror or e}") from None
+
+
+def fetch_json(
+    url: str,
+    *,
+    ca_bundle: str = "",
+    headers: dict[str, str] | None = None,
+    seconds: float = 3.0,
+    max_bytes: int = 8 * 1024 * 1024,
+) -> Any:
+    """A small JSON document, GET, within `seconds` in all (httpx's timeouts
+    are per read: a slow trickle needs the overall limit); None on any
+    failure. For what is nice to know (prices, a server's context size),
+    never for what a review needs."""
+    import json
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    try:
+        verify: Any = tls_context(ca_bundle) if url.startswith("https:") else False
+        with httpx.Client(timeout=seconds / 2, verify=verify) as client:
+            body = bytearray()
+            sent = {"accept": "application/json", **(headers or {})}
+            with client.stream("GET", url, headers=sent) as r:
+                if r.status_code != 200:
+                    return None
+                for chunk in r.iter_bytes():
+                    body += chunk
+                    if len(body) > max_bytes or time.monotonic() > deadline:
+                        return None
+        return json.loads(bytes(body))
+    except (httpx.HTTPError, OSError, ValueError, RecursionError, ConfigError):
+        return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import time
 
 from commitgate.errors import ReviewUnavailable
@@ -27,15 +28,32 @@ class ServiceError(ReviewUnavailable):
         retry_after: float | None = None,
         use_responses: bool = False,
         cut: bool = False,
+        adapt: str | None = None,
+        context_window: int | None = None,
     ) -> None:
         """`cut`: the answer stopped in the middle (the connection dropped,
-        or the stream ended before its completion event)."""
+        or the stream ended before its completion event). `adapt`: what the
+        request could change to be taken (see client.ModelClient._adapt):
+        "form" (another answer format), "api" (the other API), "sampling"
+        or "reasoning" (without those parameters), "unstreamed".
+        `context_window`: when the request did not fit the server's
+        context, its size (0 when the server did not say)."""
         super().__init__(message)
         self.status = status
         self.retryable = retryable
         self.retry_after = retry_after
         self.use_responses = use_responses
         self.cut = cut
+        self.adapt = adapt
+        self.context_window = context_window
+
+
+# How servers say a prompt is larger than their context: llama-server's
+# type (with n_ctx in the body), OpenAI's and llama-cpp-python's code.
+_TOO_LONG = ("exceed_context_size_error", "context_length_exceeded")
+_WINDOW = re.compile(r"(?:maximum context length is|context size \()\s*(\d+)")
+# pydantic's words: llama-cpp-python answers any invalid request with a 500.
+_INVALID = re.compile(r"^\d+ validation errors?\b")
 
 
 def explain(
@@ -47,15 +65,57 @@ def explain(
     model: str,
     variable: str | None,
     retry_after: str | None = None,
+    window: int | None = None,
+    gateway: bool = True,
+    api: str = "responses",
+    max_request_tokens: int = 0,
 ) -> ServiceError:
     """The ServiceError for an HTTP error answer: its status, the message
     and type its body gave (already scrubbed of the credential), and its
     Retry-After header. `variable`: where the credential sent came from;
-    None when none was sent."""
+    None when none was sent. `window`: the context size the body gave.
+    `gateway`: whether the server is the gateway (whose 404 means the
+    model, where another server's may mean the endpoint); `api`: the one
+    the request used."""
     var = variable or "none sent"
     said = f": {detail}" if detail else ""
     if ONLY_RESPONSES in detail:
         return ServiceError(detail, status=status, use_responses=True)
+    lowered = detail.lower()
+    too_long = kind in _TOO_LONG or any(k in lowered for k in _TOO_LONG)
+    if status in (400, 413) and (too_long or "maximum context length" in lowered):
+        found = _WINDOW.search(lowered)
+        size = window or (int(found.group(1)) if found else None)
+        return ServiceError(
+            f"{host} cannot take a request this large for {model} (HTTP {status}{said}): its "
+            f"context holds {f'{size:,}' if size else 'fewer'} tokens. Lower max-request-tokens "
+            f"(now {max_request_tokens:,}) to fit, or start the server with a larger context",
+            status=status,
+            context_window=size or 0,
+        )
+    if status in (400, 422, 500) and api == "chat" and "response_format" in lowered:
+        return ServiceError(
+            f"{host} refused the answer format (HTTP {status}{said})", status=status, adapt="form"
+        )
+    if status == 400 and ("temperature" in lowered or "'seed'" in lowered):
+        return ServiceError(f"{model} refused a sampling setting{said}", adapt="sampling")
+    if status == 400 and "reasoning" in lowered:
+        return ServiceError(f"{model} refused the reasoning effort{said}", adapt="reasoning")
+    if status == 404 and not gateway and "model" not in lowered + kind.lower():
+        # Not the gateway, and not about the model: the endpoint is missing
+        # (llama-cpp-python has no /v1/responses).
+        return ServiceError(
+            f"{host} has no {'/responses' if api == 'responses' else '/chat/completions'} "
+            f"endpoint (HTTP 404){said}",
+            status=status,
+            adapt="api",
+        )
+    if status == 500 and _INVALID.match(detail):
+        return ServiceError(
+            f"{host} refused the request as invalid (HTTP 500{said}); a request it cannot "
+            "take is not retried",
+            status=status,
+        )
     if status == 429:
         return ServiceError(
             f"{host} is rate-limiting requests (HTTP 429){said}",
@@ -126,18 +186,24 @@ def certificate_problem(e: BaseException) -> str | None:
     return None
 
 
-def error_detail(raw: bytes) -> tuple[str, str]:
-    """The message and type of a gateway error body, else the body's start."""
+def error_detail(raw: bytes) -> tuple[str, str, int | None]:
+    """The message and type of a gateway error body, else the body's start;
+    and the context size, when the body gives one (llama-server's n_ctx)."""
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):
-        return raw.decode("utf-8", "replace").strip()[:300], ""
+        return raw.decode("utf-8", "replace").strip()[:300], "", None
     err = body.get("error") if isinstance(body, dict) else None
     if isinstance(err, dict):
-        return str(err.get("message", ""))[:500], str(err.get("type") or err.get("code") or "")
+        n_ctx = err.get("n_ctx")
+        window = n_ctx if isinstance(n_ctx, int) and not isinstance(n_ctx, bool) else None
+        code = err.get("code") if isinstance(err.get("code"), str) else ""
+        kind = str(err.get("type") or "")
+        kind = code if code in _TOO_LONG else kind or str(code or "")
+        return str(err.get("message", ""))[:500], kind, window
     if isinstance(err, str):
-        return err[:500], ""
-    return json.dumps(body)[:300], ""
+        return err[:500], "", None
+    return json.dumps(body)[:300], "", None
 
 
 def parse_retry_after(value: str | None) -> float | None:

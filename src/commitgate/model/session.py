@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from commitgate import scrub
 from commitgate.config import Settings
 from commitgate.errors import ConfigError
-from commitgate.model import dispatch, routing
+from commitgate.model import dispatch, routing, server
 from commitgate.model.deadline import Deadline
+from commitgate.model.server import Profile
 from commitgate.model.throttle import Throttle
-from commitgate.model.tokens import estimate_tokens, takes_sampling
+from commitgate.model.tokens import context_window, estimate_tokens, takes_sampling
 from commitgate.model.wire import Answer, ModelRequest, Usage
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class Reply(NamedTuple):
     usage: Usage
     error: str | None = None
     model: str | None = None  # the model the server said answered
+    # The request did not fit the server's context: its size (0: not said).
+    overflow: int | None = None
 
 
 class Session:
@@ -71,6 +74,10 @@ class Session:
         self.no_credential = False
         self._client: ModelClient | None = None
         self._budget = _Budget(settings, common_dir)
+        self.common_dir = common_dir
+        # What is known of a server that is not the gateway (server.py).
+        self.profile = Profile()
+        self._remembered: Profile | None = None  # as read; None: not prepared yet
         self.throttle = Throttle(settings.max_concurrency)
         # Model asked for -> the model the server said answered, where they differ.
         self.served: dict[str, str] = {}
@@ -81,11 +88,75 @@ class Session:
         """Every request sent, retries and timeouts included."""
         return self.throttle.attempts
 
+    def prepare(self, discover: bool = True) -> None:
+        """What is known of the server, before anything is planned: its
+        profile as remembered, or, when that is unknown or a day old and
+        `discover` allows (not in a dry run), what its /models list says."""
+        if self._remembered is not None:
+            return
+        s = self.settings
+        if s.server.is_gateway:
+            self._remembered = self.profile
+            return
+        key = s.server.key
+        profile = server.load(self.common_dir, key) if self.common_dir else Profile()
+        self._remembered = profile
+        if not profile.fresh():
+            profile = Profile()  # what is a day old is found out again
+            if discover and not s.untrusted_server:
+                base = s.base_url.rstrip("/")
+                profile, listed = server.discover(base, s.model, profile, self._auth(), s.ca_bundle)
+                if self.common_dir:
+                    from commitgate.model import cost
+
+                    cost.remember(self.common_dir, base, listed)
+        self.profile = profile
+        if profile.slots and profile.slots < self.throttle.limit:
+            # llama-server holds a request it has no slot for without a byte:
+            # more at once would only wait, and time out.
+            self.throttle.limit = profile.slots
+
+    def _auth(self) -> dict[str, str]:
+        from commitgate.model.credential import credential_problem, find_credential
+
+        credential = find_credential(self.env, self.settings.server)
+        if credential is None or credential_problem(credential):
+            return {}
+        return {"authorization": f"Bearer {credential.token}"}
+
+    def window(self, model: str) -> int:
+        """The context a request to `model` may fill: as the server said,
+        else as the model is known to have."""
+        return self.profile.window or context_window(model)
+
+    def output_tokens(self, model: str) -> int:
+        """max-output-tokens, within what the server's context leaves: a
+        local server of 4,096 tokens cannot give 16,000."""
+        cap = self.settings.max_output_tokens
+        window = self.profile.window
+        return min(cap, max(256, window // 4)) if window else cap
+
     def close(self) -> None:
         if self._client is not None:
             self.notes += self._client.notes
+            self.profile = self._client.profile
             self._client.close()
+        if self.throttle.lowered_from:
+            # It cut streams under load: as many at once as it took, next time too.
+            self.profile = self.profile._replace(slots=self.throttle.limit)
+        if (
+            self._remembered is not None
+            and self.profile != self._remembered
+            and self.common_dir
+            and not self.settings.server.is_gateway
+        ):
+            server.save(self.common_dir, self.settings.server.key, self.profile)
         t = self.throttle
+        slots = self.profile.slots
+        if slots and slots < self.settings.max_concurrency and t.attempts > 1:
+            self.notes.append(
+                f"{self.settings.server.host} runs {slots} request(s) at a time: sent as many"
+            )
         if t.lowered_from:
             self.notes.append(
                 f"{self.settings.server.host} cut a stream while {t.lowered_from} requests ran "
@@ -122,15 +193,19 @@ class Session:
         untrusted = s.untrusted_server
         if untrusted:
             raise ConfigError(untrusted)
+        self.prepare()
         credential = find_credential(self.env, s.server)
         problem = credential_problem(credential) if credential is not None else None
         if problem or (credential is None and s.server.is_gateway):
             # A key that is missing or pasted wrong is a setup problem.
             self.no_credential = True
             return problem or NO_CREDENTIAL
+        api = s.api
+        if api == "auto":
+            api = "responses" if s.server.is_gateway else self.profile.api or "chat"
         endpoint = Endpoint(
             s.base_url,
-            s.api,
+            api,
             s.stream,
             s.connect_timeout,
             s.timeout,
@@ -144,6 +219,9 @@ class Session:
             self.transport,
             scrub.from_env(self.env, TOKEN_VARIABLES),
             self.throttle,
+            profile=self.profile,
+            gateway=s.server.is_gateway,
+            max_request_tokens=s.max_request_tokens,
         )
         return None
 
@@ -190,14 +268,15 @@ class Session:
     def _ask(self, q: Question) -> Reply:
         from commitgate.model.errors import ServiceError
 
-        assert self._client is not None
+        client = self._client
+        assert client is not None
         req = ModelRequest(
             model=q.model,
             instructions=q.instructions,
             input=q.input,
             schema=q.schema,
             schema_name=q.schema_name,
-            max_output_tokens=self.settings.max_output_tokens,
+            max_output_tokens=self.output_tokens(q.model),
             reasoning_effort=q.reasoning_effort,
             extra=routing.provider_options(self.settings),
             **self._sampling(q.model),
@@ -208,13 +287,22 @@ class Session:
         # second bad answer is reported, never read as "no findings".
         for _ in range(2):
             try:
-                answer = self._client.complete(req, self.deadline)
+                answer = client.complete(req, self.deadline)
             except ServiceError as e:
+                if e.context_window is not None:
+                    # Not said: taken to be half of what did not fit.
+                    window = e.context_window or (q.tokens + estimate_tokens(q.instructions)) // 2
+                    with self._lock:
+                        self.profile = client.profile = client.profile._replace(window=window)
+                    return Reply(None, usage, str(e), overflow=e.context_window)
                 return Reply(None, usage, str(e))
             usage += answer.usage if answer.reported_usage else _estimate(q, answer)
             if answer.model and answer.model != q.model:
                 with self._lock:
                     self.served[q.model] = answer.model
+            if answer.status == "completed" and answer.usage.output_tokens >= req.max_output_tokens:
+                # llama-server says "completed" of an answer max_output_tokens cut.
+                answer = answer._replace(status="max_output_tokens")
             if answer.status != "completed":
                 problem = f"the answer was cut short ({answer.status})"
                 continue
@@ -222,7 +310,14 @@ class Session:
                 return Reply(q.parse(answer.text), usage, model=answer.model)
             except UnusableAnswer as e:
                 problem = str(e)
-        return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}")
+        hint = ""
+        if client.api == "responses" and not self.settings.server.is_gateway:
+            # llama-server answers /v1/responses, and ignores its answer format.
+            hint = (
+                f"; {self.settings.server.host} may ignore the answer format of the Responses "
+                'API: set api = "chat"'
+            )
+        return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}{hint}")
 
     def _sampling(self, model: str) -> dict[str, Any]:
         """temperature and seed, for a model that takes them."""

@@ -72,10 +72,13 @@ class Answer(NamedTuple):
 class WireError(Exception):
     """The server's answer does not fit the wire format, or reports a failure."""
 
-    def __init__(self, message: str, retryable: bool = True, cut: bool = False) -> None:
+    def __init__(
+        self, message: str, retryable: bool = True, cut: bool = False, empty: bool = False
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.cut = cut  # the stream ended before its end
+        self.empty = empty  # ...or before it began: not one event
 
 
 def encode(body: Mapping[str, Any]) -> bytes:
@@ -195,8 +198,10 @@ class ResponsesStream:
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.answer: Answer | None = None
+        self.events = 0
 
     def feed(self, event: str | None, data: str) -> None:
+        self.events += 1
         try:
             payload = json.loads(data)
         except (ValueError, RecursionError):
@@ -217,6 +222,8 @@ class ResponsesStream:
             raise WireError(f"the service reported an error: {payload.get('message', data)}")
 
     def finish(self) -> Answer:
+        if not self.events:
+            raise WireError("the answer stream was empty", empty=True)
         if self.answer is None:
             raise WireError("the answer stream ended before its completion event", cut=True)
         return self.answer
@@ -225,17 +232,30 @@ class ResponsesStream:
 # ---- Chat completions -----------------------------------------------------
 
 
-def chat_body(req: ModelRequest, stream: bool) -> dict[str, Any]:
+def chat_body(req: ModelRequest, stream: bool, form: str = "json_schema") -> dict[str, Any]:
+    """`form`: how the answer's schema is asked for (server.FORMS): as
+    OpenAI takes it, as json_object with the schema beside it (what
+    llama-cpp-python takes), or as json_object with the schema in the
+    instructions."""
+    instructions = req.instructions
+    if form == "json_schema":
+        response_format: dict[str, Any] = {
+            "type": "json_schema",
+            "json_schema": {"name": req.schema_name, "schema": req.schema, "strict": True},
+        }
+    elif form == "json_object_schema":
+        response_format = {"type": "json_object", "schema": req.schema}
+    else:
+        response_format = {"type": "json_object"}
+        schema = json.dumps(req.schema, separators=(",", ":"))
+        instructions += f"\n\nAnswer with one JSON object that follows this JSON schema: {schema}"
     body: dict[str, Any] = {
         "model": req.model,
         "messages": [
-            {"role": "system", "content": req.instructions},
+            {"role": "system", "content": instructions},
             {"role": "user", "content": req.input},
         ],
-        "response_format": {
-            "type": "json_schema",
-            "json_schema": {"name": req.schema_name, "schema": req.schema, "strict": True},
-        },
+        "response_format": response_format,
         "max_tokens": req.max_output_tokens,
         "stream": stream,
     }
@@ -299,9 +319,11 @@ class ChatStream:
         self.response_id: str | None = None
         self.model: str | None = None
         self.usage_seen = False
+        self.events = 0
         self.done = False
 
     def feed(self, event: str | None, data: str) -> None:
+        self.events += 1
         if data.strip() == "[DONE]":
             self.done = True
             return
@@ -329,7 +351,12 @@ class ChatStream:
                 self.reason = choice["finish_reason"]
 
     def finish(self) -> Answer:
-        if not self.done and self.reason is None:
+        if not self.events:
+            raise WireError("the answer stream was empty", empty=True)
+        if self.reason is None:
+            # Ended without a finish_reason, even with its [DONE]: a stream
+            # that another request interrupted (llama-cpp-python's
+            # interrupt_requests), not a whole answer.
             raise WireError("the answer stream ended before its last chunk", cut=True)
         status = _CHAT_STATUS.get(self.reason or "stop", self.reason or "completed")
         return Answer(

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from commitgate import cache as cache_mod
-from commitgate.config import Settings
 from commitgate.model import tokens
 from commitgate.model.session import Question, Reply, Session
 from commitgate.review import plan, prompt
@@ -35,6 +34,9 @@ class Asked(NamedTuple):
     sent: list[plan.Batch]  # the requests made (or, in a dry run, planned)
     notes: list[str]
     models: list[str]  # the model of each request in `sent`
+    # Units of requests that did not fit the server's context, which said
+    # how large it is: to be split smaller, and asked again.
+    too_large: tuple[prompt.Unit, ...] = ()
 
 
 def unit_key(
@@ -78,19 +80,25 @@ def ask(
         if isinstance(hit, dict) and isinstance(hit.get("findings"), list):
             verdicts[u] = Verdict(u, hit["findings"], models[u], cached=True)
 
-    batches: list[plan.Batch] = []
-    batch_models: list[str] = []
-    for model in sorted(set(models.values())):
-        todo = [u for u in units if u not in verdicts and models[u] == model]
-        budget = request_budget(settings, model, instructions)
-        room = context_room(settings, model, instructions)
-        overhead = tokens.estimate_tokens(instructions) + plan.FRAMING
-        packed = [
-            b._replace(overhead=overhead)
-            for b in plan.pack(todo, budget, no_tail=no_tail, limit=room)
-        ]
-        batches += packed
-        batch_models += [model] * len(packed)
+    def plan_for(todo: Sequence[prompt.Unit]) -> tuple[list[plan.Batch], list[str]]:
+        """The requests for these units, one model at a time, within what
+        the server's context (as now known) takes."""
+        batches: list[plan.Batch] = []
+        batch_models: list[str] = []
+        for model in sorted({models[u] for u in todo}):
+            mine = [u for u in todo if models[u] == model]
+            budget = request_budget(session, model, instructions)
+            room = context_room(session, model, instructions)
+            overhead = tokens.estimate_tokens(instructions) + plan.FRAMING
+            packed = [
+                b._replace(overhead=overhead)
+                for b in plan.pack(mine, budget, no_tail=no_tail, limit=room)
+            ]
+            batches += packed
+            batch_models += [model] * len(packed)
+        return batches, batch_models
+
+    batches, batch_models = plan_for([u for u in units if u not in verdicts])
     if dry_run or not batches:
         # A dry run shows what would be sent: only what the cache lacks.
         return Asked(
@@ -100,60 +108,75 @@ def ask(
             batch_models,
         )
 
-    questions = [
-        Question(
-            model,
-            instructions,
-            prompt.review_input([u.text for u in batch.units], description),
-            batch.tokens,
-            effort,
-            prompt.ANSWER_SCHEMA,
-            "review",
-            parse_answer,
-        )
-        for batch, model in zip(batches, batch_models)
-    ]
     sent: list[plan.Batch] = []
     sent_models: list[str] = []
+    too_large: list[plan.Batch] = []
 
-    def done(i: int, reply: Reply) -> None:
-        batch, model = batches[i], batch_models[i]
-        if reply.error is None:
-            sent.append(batch)
-            sent_models.append(model)
-            per_unit = _attribute(batch, reply.findings or [])
-        else:
-            per_unit = [[] for _ in batch.units]
-        for u, found in zip(batch.units, per_unit):
-            verdicts[u] = Verdict(u, None if reply.error else found, model, error=reply.error)
-        if cache is not None and reply.error is None:
-            try:
-                cache.put_many((keys[u], {"findings": f}) for u, f in zip(batch.units, per_unit))
-            except cache_mod.CacheError as e:
-                notes.append(f"review cache not written ({e})")
-        if progress is not None:
-            progress.update(len(batch.units), sum(len(f) for f in per_unit))
+    def send(batches: Sequence[plan.Batch], batch_models: Sequence[str]) -> None:
+        questions = [
+            Question(
+                model,
+                instructions,
+                prompt.review_input([u.text for u in batch.units], description),
+                batch.tokens,
+                effort,
+                prompt.ANSWER_SCHEMA,
+                "review",
+                parse_answer,
+            )
+            for batch, model in zip(batches, batch_models)
+        ]
+
+        def done(i: int, reply: Reply) -> None:
+            batch, model = batches[i], batch_models[i]
+            if reply.overflow is not None:
+                too_large.append(batch)
+            if reply.error is None:
+                sent.append(batch)
+                sent_models.append(model)
+                per_unit = _attribute(batch, reply.findings or [])
+            else:
+                per_unit = [[] for _ in batch.units]
+            for u, found in zip(batch.units, per_unit):
+                verdicts[u] = Verdict(u, None if reply.error else found, model, error=reply.error)
+            if cache is not None and reply.error is None:
+                try:
+                    cache.put_many(
+                        (keys[u], {"findings": f}) for u, f in zip(batch.units, per_unit)
+                    )
+                except cache_mod.CacheError as e:
+                    notes.append(f"review cache not written ({e})")
+            if progress is not None:
+                progress.update(len(batch.units), sum(len(f) for f in per_unit))
+
+        session.run(questions, done)
 
     if progress is not None:
         progress.start(len(batches))
-    session.run(questions, done)
+    send(batches, batch_models)
     if progress is not None:
         progress.finish()
-    return Asked([verdicts[u] for u in units], sent, notes, sent_models)
+    overflowed = tuple(u for b in too_large for u in b.units)
+    return Asked([verdicts[u] for u in units], sent, notes, sent_models, overflowed)
 
 
-def context_room(settings: Settings, model: str, instructions: str) -> int:
-    """What the model's context window leaves for the change after the
-    instructions, the framing and the answer."""
-    window = tokens.context_window(model)
-    return window - tokens.estimate_tokens(instructions) - settings.max_output_tokens - 2000
+def context_room(session: Session, model: str, instructions: str) -> int:
+    """What the context window leaves for the change after the instructions,
+    the framing and the answer: the window the server said it has, else the
+    model's as known (session.window)."""
+    window = session.window(model)
+    slack = min(2000, window // 8)  # what the estimate may miss
+    taken = tokens.estimate_tokens(instructions) + plan.FRAMING + session.output_tokens(model)
+    return window - taken - slack
 
 
-def request_budget(settings: Settings, model: str, instructions: str) -> int:
+def request_budget(session: Session, model: str, instructions: str) -> int:
     """Tokens one request may carry: max-request-tokens, and never more than
-    the model's context window leaves."""
-    room = context_room(settings, model, instructions)
-    return max(1000, min(settings.max_request_tokens, room))
+    the context window leaves."""
+    room = context_room(session, model, instructions)
+    # Never nothing: a window too small for anything fails at the server,
+    # which then says so.
+    return max(100, min(session.settings.max_request_tokens, room))
 
 
 def _attribute(batch: plan.Batch, raw: list[Any]) -> list[list[Any]]:

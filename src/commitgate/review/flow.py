@@ -96,15 +96,21 @@ def review_change(
     started = time.monotonic()
     instructions = profiles.get(settings.profile).instructions(settings.instructions)
     change, sent, redacted = hold_back_and_redact(change, settings)
-    change, units = render(change, sent, settings, instructions, context or {})
-    if not units:
+    if not sent:
         return _outcome(settings, repo, change, env, redacted, dry_run=dry_run)
     if accepted is None:
         # Read before anything is sent: a broken baseline costs no tokens.
         accepted = baseline.accepted(repo.root, settings)
     notes: list[str] = []
     with _connections(settings, repo, env, use_cache, transport, notes) as (store, session):
-        asked = ask_model(units, session, store, instructions, change.description, no_tail, dry_run)
+        # What the server can take (its context, its slots) decides the plan.
+        session.prepare(discover=not dry_run)
+        change, units = render(change, sent, session, instructions, context or {})
+        if not units:
+            return _outcome(settings, repo, change, env, redacted, dry_run=dry_run, notes=notes)
+        units, asked = ask_model(
+            change, sent, units, session, store, instructions, context or {}, no_tail, dry_run
+        )
         if dry_run:
             cost = price_plan(asked, settings, repo)
             if settings.untrusted_server:
@@ -194,7 +200,7 @@ def hold_back_and_redact(
 def render(
     change: Change,
     sent: Sequence[ChangedFile],
-    settings: Settings,
+    session: Session,
     instructions: str,
     context: Mapping[str, str],
 ) -> tuple[Change, list[prompt.Unit]]:
@@ -203,7 +209,8 @@ def render(
     if any. A file with a line longer than a request can carry (minified
     code, a data blob) is not reviewed, and listed: no request may pass
     max-request-tokens or the model's window."""
-    budget = ask.request_budget(settings, settings.model, instructions)
+    settings = session.settings
+    budget = ask.request_budget(session, settings.model, instructions)
     max_chars = int(budget * CHARS_PER_TOKEN)
     units: list[prompt.Unit] = []
     too_long: dict[str, str] = {}
@@ -225,29 +232,56 @@ def render(
 
 
 def ask_model(
-    units: Sequence[prompt.Unit],
+    change: Change,
+    sent: Sequence[ChangedFile],
+    units: list[prompt.Unit],
     session: Session,
     store: cache.Cache | None,
     instructions: str,
-    description: str,
+    context: Mapping[str, str],
     no_tail: bool,
     dry_run: bool,
-) -> ask.Asked:
+) -> tuple[list[prompt.Unit], ask.Asked]:
     """Each unit's verdict, from the cache or the model (in a dry run, only
-    the plan of what would be sent)."""
+    the plan of what would be sent). A server whose context turns out
+    smaller than it was taken to be (llama-cpp-python says so only when a
+    prompt does not fit) gets its files again, split to fit, once."""
     from commitgate.progress import Progress
 
-    return ask.ask(
-        units,
-        session,
-        instructions=instructions,
-        description=description,
-        model_for=_router(session.settings),
-        cache=store,
-        dry_run=dry_run,
-        no_tail=no_tail,
-        progress=None if dry_run else Progress.for_terminal(),
+    def asking(todo: Sequence[prompt.Unit]) -> ask.Asked:
+        return ask.ask(
+            todo,
+            session,
+            instructions=instructions,
+            description=change.description,
+            model_for=_router(session.settings),
+            cache=store,
+            dry_run=dry_run,
+            no_tail=no_tail,
+            progress=None if dry_run else Progress.for_terminal(),
+        )
+
+    asked = asking(units)
+    if not asked.too_large:
+        return units, asked
+    paths = {u.path for u in asked.too_large}
+    _, again = render(change, [f for f in sent if f.path in paths], session, instructions, context)
+    retried = asking(again)
+    kept = [v for v in asked.verdicts if v.unit.path not in paths]
+    notes = [
+        f"{session.settings.server.host} holds {session.window(session.settings.model):,} "
+        f"tokens a request: {len(paths)} file(s) split again to fit",
+        *asked.notes,
+        *retried.notes,
+    ]
+    merged = ask.Asked(
+        kept + retried.verdicts,
+        asked.sent + retried.sent,
+        notes,
+        asked.models + retried.models,
+        retried.too_large,
     )
+    return [u for u in units if u.path not in paths] + again, merged
 
 
 class Checked(NamedTuple):

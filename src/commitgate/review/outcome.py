@@ -56,9 +56,14 @@ class Outcome:
     served: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def named(self, model: str) -> str:
-        """A model as the report names it: the one that answered."""
+        """A model as the report names it: the one that answered (a file's
+        name, when the server gives the path it loaded it from)."""
         served = self.served.get(model)
-        return f"{served} (asked for {model})" if served else model
+        if not served:
+            return model
+        if served.startswith("/") or served[1:3] == ":\\":
+            served = served.replace("\\", "/").rsplit("/", 1)[-1]
+        return f"{served} (asked for {model})"
 
     @property
     def reviewed(self) -> bool:

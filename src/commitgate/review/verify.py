@@ -233,7 +233,7 @@ def _questions(
 ) -> tuple[list[Question], list[list[Finding]]]:
     """Questions of candidates with the units that show their lines, packed
     within the request budget."""
-    budget = request_budget(session.settings, model, INSTRUCTIONS)
+    budget = request_budget(session, model, INSTRUCTIONS)
     by_path: dict[str, list[Finding]] = {}
     for f in todo:
         by_path.setdefault(f.path, []).append(f)
