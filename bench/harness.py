@@ -25,7 +25,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # for tests.fake_gateway
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTIONS = ("overhead", "concurrency", "cache", "scale", "efficiency")
+SECTIONS = ("overhead", "concurrency", "cache", "scale", "efficiency", "quality")
+# `all`: every benchmark but quality, which sets up a real model and takes hours.
+FAST = SECTIONS[:-1]
 
 # Variables of the caller's environment that would change what a run does.
 _ISOLATE = (
@@ -294,8 +296,9 @@ _PREAMBLE = """
 # Benchmark results
 
 Written by `bench/run.py` (see README, "Benchmarks"); each section is
-replaced when its benchmark runs again. All runs are against the loopback
-gateway (tests/fake_gateway.py) in temporary git repositories. commitgate is
+replaced when its benchmark runs again. All runs but quality's are against
+the loopback gateway (tests/fake_gateway.py) in temporary git repositories;
+quality's is against a real small model on a local server (see there). commitgate is
 run as its console script, the entry pre-commit runs, with its bytecode
 compiled as an installed hook's is. Times are whole-process wall times,
 median (min-max) of interleaved runs; CPU time (user + system, children

@@ -1,6 +1,9 @@
 """Run the benchmarks and record their figures in bench/RESULTS.md.
 
-    python bench/run.py [overhead|concurrency|cache|scale|efficiency|all] ... [--rounds N]
+    python bench/run.py [overhead|concurrency|cache|scale|efficiency|quality|all] ... [--rounds N]
+
+`all` is every benchmark but quality, which builds a local model server and
+runs the eval corpus with a real model (hours; see bench/quality.py).
 
 Run it with the python of the environment commitgate is installed in
 (`pip install -e '.[bench]'`): commitgate and detect-secrets-hook are run
@@ -17,7 +20,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import SECTIONS
+from bench.harness import FAST, SECTIONS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-save", action="store_true", help="print, but leave RESULTS.md alone")
     p.add_argument("--keep", action="store_true", help="keep the temporary repositories")
     args = p.parse_args(argv)
-    names = list(SECTIONS) if "all" in args.names else list(dict.fromkeys(args.names))
+    names = list(FAST) if "all" in args.names else list(dict.fromkeys(args.names))
     failed = []
     for name in names:
         module = importlib.import_module(f"bench.{name}")

@@ -180,7 +180,7 @@ def test_a_prompt_larger_than_the_context_is_split_again(
     first, *rest = local.posts
     assert len(first.body) / 3.2 > 4096 and len(rest) > 1
     assert all(len(p.body) / 3.2 + p.json["max_tokens"] < 4096 for p in rest)
-    assert any("holds 4,096 tokens a request" in n for n in doc["notes"])
+    assert any("holds 4,096 tokens a request (as it counts them)" in n for n in doc["notes"])
     assert remembered(repo)["window"] == 4096
 
 

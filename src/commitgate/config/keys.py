@@ -86,6 +86,12 @@ KEYS: dict[str, Key] = {
         "a finding on a line the change did not touch: `report` it (never blocking) or `drop` it",
         ("report", "drop"),
     ),
+    "reanchor": Key(
+        "bool",
+        True,
+        "a finding cited beside a changed line, whose words name that line's code, is moved "
+        "to it (models often cite a line or two off)",
+    ),
     "overrides": Key(
         "overrides", (), 'per-path settings: [[overrides]] paths = ["tests/**"] fail-on = ...'
     ),
@@ -114,6 +120,28 @@ KEYS: dict[str, Key] = {
     ),
     "max-file-bytes": Key("int", 512 * 1024, "files larger than this are not sent", minimum=1),
     "context-lines": Key("int", 3, "unchanged lines shown around each change"),
+    "context": Key(
+        "choice",
+        "lines",
+        "what is shown around each change: `lines` (context-lines either side), `function` "
+        "(the function or class that holds it), or `file` (the whole file, when small)",
+        ("lines", "function", "file"),
+    ),
+    # Several passes (passes.py).
+    "passes": Key(
+        "int",
+        1,
+        "review the change this many times and merge the findings; costs as many times more",
+        minimum=1,
+        maximum=9,
+    ),
+    "agree": Key(
+        "int",
+        1,
+        "with several passes: a finding blocks only when at least this many reported it",
+        minimum=1,
+        maximum=9,
+    ),
     # The second opinion before blocking (verify.py).
     "verify": Key("bool", True, "re-check findings that would block with verify-model first"),
     "verify-model": Key(

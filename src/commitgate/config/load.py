@@ -158,6 +158,10 @@ def load(
     if env.get("COMMITGATE_BASE_URL"):
         values["base-url"] = env["COMMITGATE_BASE_URL"]
         chosen.update(by=USER, where="COMMITGATE_BASE_URL")
+    if values["agree"] > values["passes"]:
+        raise ConfigError(
+            f"{where}: 'agree' ({values['agree']}) must be at most 'passes' ({values['passes']})"
+        )
     fields = {k.replace("-", "_"): v for k, v in values.items()}
     return Settings(
         **fields,

@@ -33,10 +33,12 @@ class Settings:
     fail_on: Severity | None  # None: never
     max_findings: Mapping[Severity, int]
     unchanged_lines: str
+    reanchor: bool
     overrides: tuple[Override, ...]
     exclude: tuple[str, ...]
     max_file_bytes: int
     context_lines: int
+    context: str
     max_request_tokens: int
     max_concurrency: int
     max_run_tokens: int
@@ -44,6 +46,8 @@ class Settings:
     cache: bool
     instructions: str
     paths: tuple[str, ...]
+    passes: int
+    agree: int
     verify: bool
     verify_model: str
     verify_reasoning_effort: str

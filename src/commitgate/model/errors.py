@@ -30,6 +30,7 @@ class ServiceError(ReviewUnavailable):
         cut: bool = False,
         adapt: str | None = None,
         context_window: int | None = None,
+        prompt_tokens: int | None = None,
     ) -> None:
         """`cut`: the answer stopped in the middle (the connection dropped,
         or the stream ended before its completion event). `adapt`: what the
@@ -46,12 +47,16 @@ class ServiceError(ReviewUnavailable):
         self.cut = cut
         self.adapt = adapt
         self.context_window = context_window
+        self.prompt_tokens = prompt_tokens  # ...and the prompt's, as the server counted
 
 
 # How servers say a prompt is larger than their context: llama-server's
 # type (with n_ctx in the body), OpenAI's and llama-cpp-python's code.
 _TOO_LONG = ("exceed_context_size_error", "context_length_exceeded")
 _WINDOW = re.compile(r"(?:maximum context length is|context size \()\s*(\d+)")
+# The prompt as the server counted it: llama-server's "request (4431 tokens)",
+# llama-cpp-python's "(3173 in the messages".
+_PROMPT = re.compile(r"request \((\d+) tokens\)|\((\d+) in the messages")
 # pydantic's words: llama-cpp-python answers any invalid request with a 500.
 _INVALID = re.compile(r"^\d+ validation errors?\b")
 
@@ -86,12 +91,15 @@ def explain(
     if status in (400, 413) and (too_long or "maximum context length" in lowered):
         found = _WINDOW.search(lowered)
         size = window or (int(found.group(1)) if found else None)
+        counted = _PROMPT.search(lowered)
+        prompt = int(counted.group(1) or counted.group(2)) if counted else None
         return ServiceError(
             f"{host} cannot take a request this large for {model} (HTTP {status}{said}): its "
             f"context holds {f'{size:,}' if size else 'fewer'} tokens. Lower max-request-tokens "
             f"(now {max_request_tokens:,}) to fit, or start the server with a larger context",
             status=status,
             context_window=size or 0,
+            prompt_tokens=prompt,
         )
     if status in (400, 422, 500) and api == "chat" and "response_format" in lowered:
         return ServiceError(

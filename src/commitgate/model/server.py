@@ -47,6 +47,9 @@ class Profile(NamedTuple):
     # Parameters a model refused, by model: sent no more ("temperature", "reasoning").
     refused: Mapping[str, tuple[str, ...]] = {}
     checked_at: float = 0.0  # when /models was last asked
+    # The server's tokens per token of commitgate's estimate (model/tokens.py),
+    # as its answers and refusals showed: its tokenizer may count more.
+    density: float = 1.0
 
     def fresh(self, now: float | None = None) -> bool:
         return 0 <= (now or time.time()) - self.checked_at < MAX_AGE
@@ -77,6 +80,7 @@ def load(common_dir: str, key: str) -> Profile:
             _count(entry.get("slots")),
             refused,
             float(entry.get("checked_at") or 0.0),
+            max(1.0, min(4.0, float(entry.get("density") or 1.0))),
         )
     except (OSError, ValueError, TypeError, AttributeError):
         return Profile()  # a damaged file is forgotten, never an error
@@ -98,6 +102,7 @@ def save(common_dir: str, key: str, profile: Profile) -> None:
         "slots": profile.slots,
         "refused": {m: list(ps) for m, ps in sorted(profile.refused.items())},
         "checked_at": profile.checked_at,
+        "density": round(profile.density, 3),
     }
     tmp = f"{path}.{os.getpid()}.tmp"
     try:

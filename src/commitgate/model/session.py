@@ -15,7 +15,7 @@ from commitgate.model import dispatch, routing, server
 from commitgate.model.deadline import Deadline
 from commitgate.model.server import Profile
 from commitgate.model.throttle import Throttle
-from commitgate.model.tokens import context_window, estimate_tokens, takes_sampling
+from commitgate.model.tokens import FRAMING, context_window, estimate_tokens, takes_sampling
 from commitgate.model.wire import Answer, ModelRequest, Usage
 
 if TYPE_CHECKING:
@@ -125,9 +125,11 @@ class Session:
         return {"authorization": f"Bearer {credential.token}"}
 
     def window(self, model: str) -> int:
-        """The context a request to `model` may fill: as the server said,
-        else as the model is known to have."""
-        return self.profile.window or context_window(model)
+        """The context a request to `model` may fill, in the estimate's
+        tokens: as the server said (counted as its tokenizer counts, which
+        may be denser), else as the model is known to have."""
+        p = self.profile
+        return int(p.window / p.density) if p.window else context_window(model)
 
     def output_tokens(self, model: str) -> int:
         """max-output-tokens, within what the server's context leaves: a
@@ -290,13 +292,12 @@ class Session:
                 answer = client.complete(req, self.deadline)
             except ServiceError as e:
                 if e.context_window is not None:
-                    # Not said: taken to be half of what did not fit.
-                    window = e.context_window or (q.tokens + estimate_tokens(q.instructions)) // 2
-                    with self._lock:
-                        self.profile = client.profile = client.profile._replace(window=window)
+                    self._too_large(client, q, e.context_window, e.prompt_tokens)
                     return Reply(None, usage, str(e), overflow=e.context_window)
                 return Reply(None, usage, str(e))
             usage += answer.usage if answer.reported_usage else _estimate(q, answer)
+            if answer.reported_usage and not self.settings.server.is_gateway:
+                self._counted(client, q, answer.usage.input_tokens)
             if answer.model and answer.model != q.model:
                 with self._lock:
                     self.served[q.model] = answer.model
@@ -318,6 +319,29 @@ class Session:
                 'API: set api = "chat"'
             )
         return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}{hint}")
+
+    def _too_large(
+        self, client: ModelClient, q: Question, window: int, counted: int | None
+    ) -> None:
+        """Learn from a prompt the server could not take: its window (not
+        said: taken to be half of what did not fit), and how its tokenizer
+        counts against the estimate."""
+        estimated = q.tokens + estimate_tokens(q.instructions) + FRAMING
+        with self._lock:
+            p = client.profile
+            p = p._replace(window=window or estimated // 2)
+            if counted:
+                p = p._replace(density=max(p.density, 1.1 * counted / estimated))
+            self.profile = client.profile = p
+
+    def _counted(self, client: ModelClient, q: Question, counted: int) -> None:
+        """An answer's usage says how the server counted the prompt."""
+        estimated = q.tokens + estimate_tokens(q.instructions) + FRAMING
+        if counted > estimated:
+            with self._lock:
+                p = client.profile
+                if counted / estimated > p.density:
+                    self.profile = client.profile = p._replace(density=counted / estimated)
 
     def _sampling(self, model: str) -> dict[str, Any]:
         """temperature and seed, for a model that takes them."""

@@ -10,6 +10,10 @@ import re
 # source; line numbers and indentation push it down), so budgets hold.
 CHARS_PER_TOKEN = 3.2
 
+# Estimated tokens of a request's framing and answer schema, beside the
+# instructions and what is reviewed.
+FRAMING = 300
+
 # Context windows of the models we know (ai-gateway.md); a model we do not
 # know is assumed to have a window that every current model has.
 CONTEXT_WINDOWS = {

@@ -40,13 +40,19 @@ class Asked(NamedTuple):
 
 
 def unit_key(
-    unit: prompt.Unit, model: str, effort: str, instructions: str, server: str = ""
+    unit: prompt.Unit,
+    model: str,
+    effort: str,
+    instructions: str,
+    server: str = "",
+    passno: int = 0,
 ) -> str:
     """Everything that decides a unit's verdict, and nothing else: the text
     shown (which includes the context lines and any redaction), the model,
     how hard it thinks, what it was told, and the server that answered (the
     same model name on another server is another model)."""
-    return cache_mod.key(prompt.PROMPT_VERSION, server, model, effort, instructions, unit.text)
+    parts = (prompt.PROMPT_VERSION, server, model, effort, instructions, unit.text)
+    return cache_mod.key(*parts, *((f"pass {passno}",) if passno else ()))
 
 
 def ask(
@@ -60,13 +66,16 @@ def ask(
     dry_run: bool = False,
     no_tail: bool = False,
     progress: Progress | None = None,
+    passno: int = 0,
 ) -> Asked:
+    """`passno`: which of several review passes this is (see passes.py);
+    each has its own verdicts in the cache."""
     settings = session.settings
     notes: list[str] = []
     models = {u: model_for(u) if model_for else settings.model for u in units}
     effort = settings.reasoning_effort
     server = settings.server.key
-    keys = {u: unit_key(u, models[u], effort, instructions, server) for u in units}
+    keys = {u: unit_key(u, models[u], effort, instructions, server, passno) for u in units}
     known: dict[str, Any] = {}
     if cache is not None:
         try:
@@ -89,7 +98,7 @@ def ask(
             mine = [u for u in todo if models[u] == model]
             budget = request_budget(session, model, instructions)
             room = context_room(session, model, instructions)
-            overhead = tokens.estimate_tokens(instructions) + plan.FRAMING
+            overhead = tokens.estimate_tokens(instructions) + tokens.FRAMING
             packed = [
                 b._replace(overhead=overhead)
                 for b in plan.pack(mine, budget, no_tail=no_tail, limit=room)
@@ -117,7 +126,7 @@ def ask(
             Question(
                 model,
                 instructions,
-                prompt.review_input([u.text for u in batch.units], description),
+                prompt.review_input([u.text for u in batch.units], description, passno),
                 batch.tokens,
                 effort,
                 prompt.ANSWER_SCHEMA,
@@ -166,7 +175,7 @@ def context_room(session: Session, model: str, instructions: str) -> int:
     model's as known (session.window)."""
     window = session.window(model)
     slack = min(2000, window // 8)  # what the estimate may miss
-    taken = tokens.estimate_tokens(instructions) + plan.FRAMING + session.output_tokens(model)
+    taken = tokens.estimate_tokens(instructions) + tokens.FRAMING + session.output_tokens(model)
     return window - taken - slack
 
 

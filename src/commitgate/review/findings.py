@@ -42,6 +42,7 @@ class Finding:
     # The line the model cited, when the finding was moved to the changed
     # line beside it (see nearby_change).
     moved_from: int | None = None
+    passes: int = 0  # with several review passes: how many reported it (passes.py)
 
     def replace(self, **changes: Any) -> Finding:
         return dataclasses.replace(self, **changes)
@@ -207,12 +208,15 @@ def nearby_change(f: Finding, lines: Sequence[str], touched: frozenset[int]) -> 
 class Checker:
     """Validates and anchors raw findings against the files of a change."""
 
-    def __init__(self, files: Iterable[ChangedFile], unchanged_lines: str = "report") -> None:
+    def __init__(
+        self, files: Iterable[ChangedFile], unchanged_lines: str = "report", reanchor: bool = True
+    ) -> None:
         self.files: dict[str, ChangedFile] = {}
         for f in files:
             self.files[f.path] = f
             self.files.setdefault(prompt_path(f.path), f)
         self.unchanged_lines = unchanged_lines
+        self.reanchor = reanchor
         self.dropped: Counter[str] = Counter()
         self._touched: dict[str, frozenset[int]] = {}
 
@@ -277,7 +281,7 @@ class Checker:
             for n in range(f.line, f.end_line + 1):
                 if n in touched:
                     return f.replace(line=n)
-        near = nearby_change(f, self.files[f.path].lines, touched)
+        near = nearby_change(f, self.files[f.path].lines, touched) if self.reanchor else None
         if near is not None:
             return f.replace(line=near, end_line=None, moved_from=f.line)
         if self.unchanged_lines == "drop":

@@ -22,7 +22,17 @@ from commitgate.model import routing
 from commitgate.model.session import Session
 from commitgate.model.tokens import CHARS_PER_TOKEN
 from commitgate.outbound import neversend
-from commitgate.review import ask, baseline, gate, profiles, prompt, suppress, verify
+from commitgate.review import (
+    ask,
+    baseline,
+    gate,
+    passes,
+    profiles,
+    prompt,
+    scope,
+    suppress,
+    verify,
+)
 from commitgate.review.context import tests_context
 from commitgate.review.findings import Checker, Finding, merge_duplicates
 from commitgate.review.outcome import Outcome
@@ -111,10 +121,33 @@ def review_change(
         units, asked = ask_model(
             change, sent, units, session, store, instructions, context or {}, no_tail, dry_run
         )
+        # Further passes (passes.py): the same units, another look each.
+        runs = [asked] + [
+            ask_model(
+                change,
+                sent,
+                units,
+                session,
+                store,
+                instructions,
+                context or {},
+                no_tail,
+                dry_run,
+                passno=p,
+            )[1]
+            for p in range(1, 1 if dry_run else settings.passes)
+        ]
+        asked = asked._replace(
+            sent=[b for run in runs for b in run.sent],
+            models=[m for run in runs for m in run.models],
+            notes=list(dict.fromkeys(n for run in runs for n in run.notes)),
+        )
         if dry_run:
             cost = price_plan(asked, settings, repo)
             if settings.untrusted_server:
                 notes.append(f"a real run would send nothing: {settings.untrusted_server}")
+            if settings.passes > 1:
+                notes.append(f"passes = {settings.passes}: a real run sends each request so often")
             return _outcome(
                 settings,
                 repo,
@@ -127,7 +160,7 @@ def review_change(
                 dry_run=True,
                 notes=notes,
             )
-        checked = check(asked, change.files if citable is None else citable, settings)
+        checked = check(runs, change.files if citable is None else citable, settings)
         kept = suppress_and_baseline(checked.findings, change.files, accepted)
         decided = decide(kept.findings, settings)
         decided, opinion = second_opinion(decided, change, units, session, store, settings)
@@ -224,7 +257,8 @@ def render(
                 f"carries at most {budget:,} tokens, max-request-tokens)"
             )
             continue
-        units += prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""))
+        shown = scope.spans(f, settings.context, settings.context_lines)
+        units += prompt.units(f, settings.context_lines, max_chars, context.get(f.path, ""), shown)
     if too_long:
         change.files = [f for f in change.files if f.path not in too_long]
         change.not_reviewed += [NotReviewed(p, why) for p, why in too_long.items()]
@@ -241,6 +275,7 @@ def ask_model(
     context: Mapping[str, str],
     no_tail: bool,
     dry_run: bool,
+    passno: int = 0,
 ) -> tuple[list[prompt.Unit], ask.Asked]:
     """Each unit's verdict, from the cache or the model (in a dry run, only
     the plan of what would be sent). A server whose context turns out
@@ -259,6 +294,7 @@ def ask_model(
             dry_run=dry_run,
             no_tail=no_tail,
             progress=None if dry_run else Progress.for_terminal(),
+            passno=passno,
         )
 
     asked = asking(units)
@@ -268,9 +304,10 @@ def ask_model(
     _, again = render(change, [f for f in sent if f.path in paths], session, instructions, context)
     retried = asking(again)
     kept = [v for v in asked.verdicts if v.unit.path not in paths]
+    window = session.profile.window or session.window(session.settings.model)
     notes = [
-        f"{session.settings.server.host} holds {session.window(session.settings.model):,} "
-        f"tokens a request: {len(paths)} file(s) split again to fit",
+        f"{session.settings.server.host} holds {window:,} tokens a request (as it counts "
+        f"them): {len(paths)} file(s) split again to fit",
         *asked.notes,
         *retried.notes,
     ]
@@ -290,29 +327,34 @@ class Checked(NamedTuple):
     failed: dict[str, str]  # path -> why its review failed
 
 
-def check(asked: ask.Asked, citable: Sequence[ChangedFile], settings: Settings) -> Checked:
+def check(runs: Sequence[ask.Asked], citable: Sequence[ChangedFile], settings: Settings) -> Checked:
     """The findings of every usable verdict, validated and anchored to the
-    lines they may cite, duplicates merged; and the files whose review
-    failed, each with its own reason."""
-    checker = Checker(citable, settings.unchanged_lines)
-    findings = []
+    lines they may cite, duplicates merged, and with several passes, one per
+    problem (passes.agree); and the files whose review failed, each with its
+    own reason (in any pass: a file is reviewed only when every pass was had)."""
+    checker = Checker(citable, settings.unchanged_lines, settings.reanchor)
+    found_by_pass: list[list[Finding]] = []
     failed: dict[str, str] = {}
-    for verdict in asked.verdicts:
-        if verdict.error is not None:
-            # A file split over several requests is reviewed only if all were.
-            failed.setdefault(verdict.unit.path, verdict.error)
-            continue
-        for raw in verdict.findings or ():
-            finding = checker.check(raw, model=verdict.model, cached=verdict.cached)
-            if finding is not None:
-                findings.append(finding)
+    for asked in runs:
+        findings = []
+        for verdict in asked.verdicts:
+            if verdict.error is not None:
+                # A file split over several requests is reviewed only if all were.
+                failed.setdefault(verdict.unit.path, verdict.error)
+                continue
+            for raw in verdict.findings or ():
+                finding = checker.check(raw, model=verdict.model, cached=verdict.cached)
+                if finding is not None:
+                    findings.append(finding)
+        found_by_pass.append(merge_duplicates(findings, checker.dropped))
+    findings = passes.agree(found_by_pass, settings.agree) if len(runs) > 1 else found_by_pass[0]
     # A finding on a file whose review failed (another request of the change
     # cited it) is not shown: that file is listed as not reviewed.
     unreviewed = [f for f in findings if f.path in failed]
     if unreviewed:
         checker.dropped["on a file not reviewed"] += len(unreviewed)
         findings = [f for f in findings if f.path not in failed]
-    return Checked(merge_duplicates(findings, checker.dropped), checker.dropped, failed)
+    return Checked(findings, checker.dropped, failed)
 
 
 def suppress_and_baseline(

@@ -7,12 +7,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from commitgate.git.testmap import is_test, source_stem
-from commitgate.model.tokens import estimate_tokens
+from commitgate.model.tokens import FRAMING, estimate_tokens
 from commitgate.review.prompt import REVIEW_INSTRUCTIONS, Unit
-
-# Estimated tokens of a request's framing and answer schema, beside the
-# instructions and the units.
-FRAMING = 300
 
 
 class Batch(NamedTuple):

@@ -134,8 +134,12 @@ def _header(f: ChangedFile, part: str = "") -> str:
     return f"### FILE {json.dumps(prompt_path(f.path), ensure_ascii=False)} ({status}{part})"
 
 
-def render(f: ChangedFile, context: int) -> list[str]:
-    """The body lines of a file, without its header."""
+def render(
+    f: ChangedFile, context: int, shown: Sequence[tuple[int, int]] | None = None
+) -> list[str]:
+    """The body lines of a file, without its header. `shown`: the spans of
+    lines to show around the hunks (scope.py); by default `context` lines
+    either side of each."""
     lines = f.lines
     if f.whole:
         mark = "+" if f.status == "added" else " "
@@ -152,6 +156,8 @@ def render(f: ChangedFile, context: int) -> list[str]:
         added.update(h.added)
         first, last = (h.new_start, h.new_start + h.new_count - 1) if h.new_count else (at - 1, at)
         spans.append((max(1, first - context), min(len(lines), last + context)))
+    if shown is not None:
+        spans += [(max(1, a), min(len(lines), b)) for a, b in shown]
     out: list[str] = []
     end = 0
     for first, last in _merge(s for s in spans if s[0] <= s[1]):
@@ -177,13 +183,19 @@ def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def units(f: ChangedFile, context: int, max_chars: int, extra: str = "") -> list[Unit]:
+def units(
+    f: ChangedFile,
+    context: int,
+    max_chars: int,
+    extra: str = "",
+    shown: Sequence[tuple[int, int]] | None = None,
+) -> list[Unit]:
     """A file as one unit, or, when larger than max_chars, several: split at
     block boundaries (`@@` lines), or in a whole file preferably where a
     top-level definition starts, each part with its own header so that it
     can be reviewed on its own. `extra` (context the model needs beside the
     file, such as its existing tests) goes with every part."""
-    body = render(f, context)
+    body = render(f, context, shown)
     text = "\n".join([_header(f), *body])
     tail = f"\n{extra}" if extra else ""
     if len(text) + 1 <= max_chars:  # every line counted with its newline
@@ -200,10 +212,9 @@ def units(f: ChangedFile, context: int, max_chars: int, extra: str = "") -> list
         previous = line
     out = []
     for i, part in enumerate(parts, 1):
-        numbers = [_line_number(line) for line in part]
-        shown = [n for n in numbers if n]
+        numbered = [n for n in (_line_number(line) for line in part) if n]
         head = _header(f, f", part {i} of {len(parts)}")
-        first, last = (min(shown), max(shown)) if shown else (1, 1)
+        first, last = (min(numbered), max(numbered)) if numbered else (1, 1)
         out.append(Unit(f.path, "\n".join([head, *part]) + tail, first, last))
     return out
 
@@ -238,11 +249,17 @@ def fence(texts: Sequence[str]) -> tuple[str, str]:
     return f"<<<{tag}", f"{tag}>>>"
 
 
-def review_input(texts: Sequence[str], description: str) -> str:
+def review_input(texts: Sequence[str], description: str, passno: int = 0) -> str:
+    """The user text of a review request. A later pass of several (the
+    `passes` setting) shows the files in the other order and says it is
+    another look: the same request would get the same answer."""
+    if passno % 2:
+        texts = list(reversed(texts))
     opening, closing = fence(texts)
+    again = f" This is review pass {passno + 1}: look afresh." if passno else ""
     return "\n".join(
         [
-            f"Review this change ({description}). Cite new-file line numbers.",
+            f"Review this change ({description}). Cite new-file line numbers.{again}",
             opening,
             *texts,
             closing,
