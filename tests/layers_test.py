@@ -103,6 +103,7 @@ _DERIVED = {
     "min_confidence_for": ("min-confidence", "overrides"),
     "server": ("base-url",),
     "untrusted_server": ("base-url", "trusted-servers"),
+    "scoped_instructions": ("instructions",),
 }
 
 

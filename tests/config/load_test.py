@@ -23,6 +23,7 @@ def test_every_key_is_a_setting() -> None:
         "server_where",
         "user_file",
         "warnings",
+        "scoped_instructions",
     }
     assert fields == {k.replace("-", "_") for k in config.KEYS}
 

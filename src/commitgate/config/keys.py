@@ -17,6 +17,7 @@ DEFAULT_MODEL = "openai/gpt-5.1-codex-mini"
 
 class Key(NamedTuple):
     # str | bool | int | number | severity | choice | strings | globs | counts | overrides
+    # | instructions (a string, or [[instructions]] tables of paths and text)
     # | label (a string of at most 256 characters) | tags (at most 10 of 1-64)
     kind: str
     default: Any
@@ -61,10 +62,11 @@ KEYS: dict[str, Key] = {
     "max-output-tokens": Key("int", 16000, "cap on the answer, reasoning included", minimum=256),
     "stream": Key("bool", True, "stream answers (a stalled answer is noticed at once)"),
     "instructions": Key(
-        "str",
+        "instructions",
         "",
-        "your own instructions to the model, added to the built-in ones "
-        "(e.g. the project's conventions, or what to watch for)",
+        "your own instructions to the model, added to the built-in ones (the project's "
+        "conventions, what to watch for): a string, or [[instructions]] tables with `text` "
+        "and `paths` globs for the files they are about",
     ),
     # What blocks.
     "fail-on": Key(

@@ -162,8 +162,16 @@ def load(
         raise ConfigError(
             f"{where}: 'agree' ({values['agree']}) must be at most 'passes' ({values['passes']})"
         )
+    given = values["instructions"]
+    if not isinstance(given, str):
+        # [[instructions]]: those without paths are for every file.
+        values["instructions"] = "\n\n".join(t for paths, t in given if not paths)
+        scoped = tuple((paths, t) for paths, t in given if paths)
+    else:
+        scoped = ()
     fields = {k.replace("-", "_"): v for k, v in values.items()}
     return Settings(
+        scoped_instructions=scoped,
         **fields,
         profile=profile,
         source=where,

@@ -82,6 +82,8 @@ class Settings:
     user_file: str = ""  # the user configuration file's path, for messages
     # What the user should know about how the settings were read.
     warnings: tuple[str, ...] = ()
+    # [[instructions]] with paths: (globs, text), for the files they match.
+    scoped_instructions: tuple[tuple[tuple[str, ...], str], ...] = ()
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -96,6 +96,8 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
         return tuple(value)
     if kind == "overrides":
         return _overrides(value, where)
+    if kind == "instructions":
+        return _instructions(value, where, key)
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -145,6 +147,29 @@ def _counts(value: Any, where: str, key: str) -> dict[Severity, int]:
             raise ConfigError(f"{where}: '{key}.{name}' must be a whole number >= 0 (got {n!r})")
         out[sev] = n
     return out
+
+
+def _instructions(value: Any, where: str, key: str) -> Any:
+    """A string (for every file), or [[instructions]] tables of `text` and
+    `paths` (for those files; none: every file), as a tuple of (paths, text)."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{where}: {key!r} must be a string or [[{key}]] tables")
+    out = []
+    for i, entry in enumerate(value, 1):
+        at = f"{where} [[{key}]] #{i}"
+        unknown = [k for k in entry if k not in ("text", "paths")]
+        if unknown:
+            raise ConfigError(f"{at}: unknown key {unknown[0]!r} (known keys: text, paths)")
+        text, paths = entry.get("text"), entry.get("paths", [])
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{at}: 'text' must be the instructions, a string")
+        if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise ConfigError(f"{at}: 'paths' must be a list of globs")
+        _globs(paths, at, "paths")
+        out.append((tuple(paths), text))
+    return tuple(out)
 
 
 def _overrides(value: Any, where: str) -> tuple[Override, ...]:

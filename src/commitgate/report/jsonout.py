@@ -64,6 +64,9 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
             "cost_source": None if cost is None or outcome.dry_run else cost.source,
         },
         "cache": {"units": outcome.units, "cached": outcome.cached_units},
+        # The repository's own review guidance sent (REVIEW.md, AGENTS.md...,
+        # [[instructions]]), and whether it was cut.
+        "rules": [{"path": p, "chars": n, "cut": cut} for p, n, cut in outcome.rules],
         "notes": outcome.notes,
         "elapsed_seconds": round(outcome.elapsed, 3),
     }

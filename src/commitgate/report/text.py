@@ -129,6 +129,8 @@ def facts(outcome: Outcome) -> list[str]:
         )
     if outcome.redacted:
         lines.append(_redacted(outcome))
+    if outcome.rules:
+        lines.append(_rules(outcome))
     if outcome.findings or outcome.dropped or outcome.suppressed or outcome.dismissed:
         new = [f for f in outcome.findings if f.held != IN_BASELINE]
         counts = Counter(f.severity for f in new)
@@ -176,6 +178,17 @@ def _at(outcome: Outcome) -> str:
     return f" at {urlsplit(outcome.server).hostname or outcome.server}"
 
 
+def _rules(outcome: Outcome) -> str:
+    """The repository's own guidance that went with the review."""
+    from commitgate.review.rules import MAX_CHARS
+
+    listed = [
+        shown(p) + (f" (cut at {MAX_CHARS:,} characters)" if cut else "")
+        for p, _, cut in outcome.rules
+    ]
+    return f"review guidance: {_listed(listed)}"
+
+
 def _redacted(outcome: Outcome) -> str:
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(outcome.redacted.items()))
     count = _n(sum(outcome.redacted.values()), "value")
@@ -208,6 +221,8 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
         lines += [f"    {shown(nr.path)}: {plain(nr.reason)}" for nr in outcome.not_reviewed]
     if outcome.redacted:
         lines.append(f"  {_redacted(outcome)}")
+    if outcome.rules:
+        lines.append(f"  {_rules(outcome)}")
     lines += [f"  note: {plain(note)}" for note in outcome.notes]
     if total:
         text = f"  estimated input: ~{total:,} tokens, {_n(outcome.changed_lines, 'changed line')}"

@@ -29,6 +29,7 @@ from commitgate.review import (
     passes,
     profiles,
     prompt,
+    rules,
     scope,
     suppress,
     verify,
@@ -104,10 +105,11 @@ def review_change(
     in `citable` (default: all of the change). `context`: text shown beside
     a file, by path (it is part of what the file's verdict is cached under)."""
     started = time.monotonic()
-    instructions = profiles.get(settings.profile).instructions(settings.instructions)
     change, sent, redacted = hold_back_and_redact(change, settings)
     if not sent:
         return _outcome(settings, repo, change, env, redacted, dry_run=dry_run)
+    guidance = read_guidance(repo, sent, settings)
+    instructions, beside = instruct(settings, guidance, context or {})
     if accepted is None:
         # Read before anything is sent: a broken baseline costs no tokens.
         accepted = baseline.accepted(repo.root, settings)
@@ -115,33 +117,12 @@ def review_change(
     with _connections(settings, repo, env, use_cache, transport, notes) as (store, session):
         # What the server can take (its context, its slots) decides the plan.
         session.prepare(discover=not dry_run)
-        change, units = render(change, sent, session, instructions, context or {})
+        change, units = render(change, sent, session, instructions, beside)
         if not units:
             return _outcome(settings, repo, change, env, redacted, dry_run=dry_run, notes=notes)
-        units, asked = ask_model(
-            change, sent, units, session, store, instructions, context or {}, no_tail, dry_run
-        )
-        # Further passes (passes.py): the same units, another look each.
-        runs = [asked] + [
-            ask_model(
-                change,
-                sent,
-                units,
-                session,
-                store,
-                instructions,
-                context or {},
-                no_tail,
-                dry_run,
-                passno=p,
-            )[1]
-            for p in range(1, 1 if dry_run else settings.passes)
-        ]
-        asked = asked._replace(
-            sent=[b for run in runs for b in run.sent],
-            models=[m for run in runs for m in run.models],
-            notes=list(dict.fromkeys(n for run in runs for n in run.notes)),
-        )
+        asking = Asking(change, sent, session, store, instructions, beside, no_tail, dry_run)
+        units, runs = ask_model(asking, units)
+        asked = _merged(runs)
         if dry_run:
             cost = price_plan(asked, settings, repo)
             if settings.untrusted_server:
@@ -159,6 +140,7 @@ def review_change(
                 cost=cost,
                 dry_run=True,
                 notes=notes,
+                guidance=guidance,
             )
         checked = check(runs, change.files if citable is None else citable, settings)
         kept = suppress_and_baseline(checked.findings, change.files, accepted)
@@ -181,6 +163,7 @@ def review_change(
         cost,
         notes=notes,
         elapsed=time.monotonic() - started,
+        guidance=guidance,
     )
 
 
@@ -230,6 +213,42 @@ def hold_back_and_redact(
     return change, sent, redacted
 
 
+def read_guidance(
+    repo: git.Repo, sent: Sequence[ChangedFile], settings: Settings
+) -> rules.Guidance:
+    """The repository's own review guidance for these files (rules.py), as
+    it may leave the machine: secrets replaced."""
+    found = rules.find(repo, [f.path for f in sent], settings.scoped_instructions, settings.source)
+    if not settings.redact or not (found.root or found.beside):
+        return found
+    from commitgate.outbound.redact import redact
+
+    def clean(r: rules.Rules) -> rules.Rules:
+        return r._replace(text="\n".join(redact(r.path, r.text.splitlines()).lines))
+
+    return rules.Guidance(
+        clean(found.root) if found.root else None,
+        {p: tuple(clean(r) for r in rs) for p, rs in found.beside.items()},
+    )
+
+
+def instruct(
+    settings: Settings, guidance: rules.Guidance, context: Mapping[str, str]
+) -> tuple[str, dict[str, str]]:
+    """What the model is told (the profile's instructions, the team's, the
+    repository's own guidance, in that order: the same for every request
+    of the repository, so the provider's prompt cache serves it as a
+    prefix), and what goes beside each file (its context, and its folder's
+    guidance)."""
+    instructions = profiles.get(settings.profile).instructions(settings.instructions)
+    if guidance.root is not None:
+        instructions += "\n\n" + rules.instructions(guidance.root)
+    beside = dict(context)
+    for path, found in guidance.beside.items():
+        beside[path] = "\n".join(t for t in (beside.get(path, ""), rules.beside(found)) if t)
+    return instructions, beside
+
+
 def render(
     change: Change,
     sent: Sequence[ChangedFile],
@@ -265,35 +284,46 @@ def render(
     return change, units
 
 
-def ask_model(
-    change: Change,
-    sent: Sequence[ChangedFile],
-    units: list[prompt.Unit],
-    session: Session,
-    store: cache.Cache | None,
-    instructions: str,
-    context: Mapping[str, str],
-    no_tail: bool,
-    dry_run: bool,
-    passno: int = 0,
-) -> tuple[list[prompt.Unit], ask.Asked]:
+class Asking(NamedTuple):
+    """What asking the model needs, the same for every pass."""
+
+    change: Change
+    sent: Sequence[ChangedFile]
+    session: Session
+    store: cache.Cache | None
+    instructions: str
+    beside: Mapping[str, str]  # what is shown beside each file (its context)
+    no_tail: bool
+    dry_run: bool
+
+
+def ask_model(a: Asking, units: list[prompt.Unit]) -> tuple[list[prompt.Unit], list[ask.Asked]]:
     """Each unit's verdict, from the cache or the model (in a dry run, only
-    the plan of what would be sent). A server whose context turns out
-    smaller than it was taken to be (llama-cpp-python says so only when a
-    prompt does not fit) gets its files again, split to fit, once."""
+    the plan of what would be sent), once per review pass (passes.py)."""
+    units, first = _one_pass(a, units, 0)
+    passes = 1 if a.dry_run else a.session.settings.passes
+    return units, [first] + [_one_pass(a, units, p)[1] for p in range(1, passes)]
+
+
+def _one_pass(
+    a: Asking, units: list[prompt.Unit], passno: int
+) -> tuple[list[prompt.Unit], ask.Asked]:
+    """One pass. A server whose context turns out smaller than it was taken
+    to be (llama-cpp-python says so only when a prompt does not fit) gets
+    its files again, split to fit, once."""
     from commitgate.progress import Progress
 
     def asking(todo: Sequence[prompt.Unit]) -> ask.Asked:
         return ask.ask(
             todo,
-            session,
-            instructions=instructions,
-            description=change.description,
-            model_for=_router(session.settings),
-            cache=store,
-            dry_run=dry_run,
-            no_tail=no_tail,
-            progress=None if dry_run else Progress.for_terminal(),
+            a.session,
+            instructions=a.instructions,
+            description=a.change.description,
+            model_for=_router(a.session.settings),
+            cache=a.store,
+            dry_run=a.dry_run,
+            no_tail=a.no_tail,
+            progress=None if a.dry_run else Progress.for_terminal(),
             passno=passno,
         )
 
@@ -301,9 +331,11 @@ def ask_model(
     if not asked.too_large:
         return units, asked
     paths = {u.path for u in asked.too_large}
-    _, again = render(change, [f for f in sent if f.path in paths], session, instructions, context)
+    _, again = render(
+        a.change, [f for f in a.sent if f.path in paths], a.session, a.instructions, a.beside
+    )
     retried = asking(again)
-    kept = [v for v in asked.verdicts if v.unit.path not in paths]
+    session = a.session
     window = session.profile.window or session.window(session.settings.model)
     notes = [
         f"{session.settings.server.host} holds {window:,} tokens a request (as it counts "
@@ -312,13 +344,22 @@ def ask_model(
         *retried.notes,
     ]
     merged = ask.Asked(
-        kept + retried.verdicts,
+        [v for v in asked.verdicts if v.unit.path not in paths] + retried.verdicts,
         asked.sent + retried.sent,
         notes,
         asked.models + retried.models,
         retried.too_large,
     )
     return [u for u in units if u.path not in paths] + again, merged
+
+
+def _merged(runs: Sequence[ask.Asked]) -> ask.Asked:
+    """The passes as one, for the report: every request made, every note."""
+    return runs[0]._replace(
+        sent=[b for run in runs for b in run.sent],
+        models=[m for run in runs for m in run.models],
+        notes=list(dict.fromkeys(n for run in runs for n in run.notes)),
+    )
 
 
 class Checked(NamedTuple):
@@ -447,6 +488,7 @@ def _outcome(
     dry_run: bool = False,
     notes: Sequence[str] = (),
     elapsed: float = 0.0,
+    guidance: rules.Guidance | None = None,
 ) -> Outcome:
     """The Outcome of a run, from what its steps gave, in their order; a step
     that did not run (nothing to review, a dry run) gave nothing."""
@@ -473,6 +515,8 @@ def _outcome(
         server_chosen_by="" if settings.server.is_default else settings.server_chosen_by,
     )
     outcome.notes += settings.warnings
+    if guidance is not None:
+        outcome.rules = [(r.path, len(r.text), r.cut) for r in guidance.used]
     gateway_note = routing.off_gateway_note(settings) if units else None
     outcome.notes += [gateway_note] if gateway_note else []
     outcome.notes += notes

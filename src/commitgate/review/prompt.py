@@ -239,13 +239,13 @@ def _line_number(line: str) -> int:
     return int(line[:digits]) if digits else 0
 
 
-def fence(texts: Sequence[str]) -> tuple[str, str]:
+def fence(texts: Sequence[str], kind: str = "repository-data") -> tuple[str, str]:
     """Opening and closing markers that the content inside cannot contain:
     their id is a hash of that content."""
     h = hashlib.sha256()
     for t in texts:
         h.update(t.encode("utf-8", "surrogatepass"))
-    tag = f"repository-data {h.hexdigest()[:16]}"
+    tag = f"{kind} {h.hexdigest()[:16]}"
     return f"<<<{tag}", f"{tag}>>>"
 
 
