@@ -292,3 +292,26 @@ def test_a_stale_profile_is_found_out_again(tmp_path: Path) -> None:
     assert (profile.api, profile.window) == ("chat", 2048) and not profile.fresh()
     (tmp_path / server.FILE).write_text("{not json")
     assert server.load(str(tmp_path), key) == server.Profile()
+
+
+def test_a_refused_reasoning_effort_is_dropped_said_and_remembered(
+    env: FakeGateway, repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Codex's presets give gpt-5.1-codex-mini medium and high only; a model
+    that refuses the effort asked for gets none: its own default."""
+    env.reviewer = marker_reviewer
+    refusal = (
+        "Unsupported value: 'reasoning.effort' does not support 'medium' with this model. "
+        "Supported values are: 'high'."
+    )
+    env.faults.append(Status(400, message=refusal, error_type="invalid_request_error"))
+    repo.write("commitgate.toml", "verify = false\n")
+    stage(repo)
+    code, doc = run(capsys)
+    assert code == 1
+    first, second = env.posts
+    assert first.json["reasoning"] == {"effort": "medium"} and "reasoning" not in second.json
+    assert any("sent without a reasoning effort" in n for n in doc["notes"])
+    env.requests.clear()
+    run(capsys, "--no-cache")
+    assert "reasoning" not in env.posts[0].json

@@ -43,8 +43,10 @@ KEYS: dict[str, Key] = {
     ),
     "reasoning-effort": Key(
         "choice",
-        "low",
-        "how hard the model thinks: more finds more, costs more, takes longer",
+        "medium",
+        "how hard the model thinks: more finds more, costs more, takes longer; medium and high "
+        "are what gpt-5.1-codex-mini documents (a model that refuses the effort is asked "
+        "again without one)",
         ("low", "medium", "high", "xhigh"),
     ),
     "temperature": Key(

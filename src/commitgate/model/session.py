@@ -5,6 +5,7 @@ notes, shared by the review and its second opinion."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -95,15 +96,16 @@ class Session:
         if self._remembered is not None:
             return
         s = self.settings
-        if s.server.is_gateway:
-            self._remembered = self.profile
-            return
         key = s.server.key
         profile = server.load(self.common_dir, key) if self.common_dir else Profile()
         self._remembered = profile
         if not profile.fresh():
             profile = Profile()  # what is a day old is found out again
-            if discover and not s.untrusted_server:
+            if s.server.is_gateway:
+                # Known, and never asked: only what it refused (a reasoning
+                # effort) is remembered, for the day.
+                profile = profile._replace(checked_at=time.time())
+            elif discover and not s.untrusted_server:
                 base = s.base_url.rstrip("/")
                 profile, listed = server.discover(base, s.model, profile, self._auth(), s.ca_bundle)
                 if self.common_dir:
@@ -146,12 +148,7 @@ class Session:
         if self.throttle.lowered_from:
             # It cut streams under load: as many at once as it took, next time too.
             self.profile = self.profile._replace(slots=self.throttle.limit)
-        if (
-            self._remembered is not None
-            and self.profile != self._remembered
-            and self.common_dir
-            and not self.settings.server.is_gateway
-        ):
+        if self._remembered is not None and self.profile != self._remembered and self.common_dir:
             server.save(self.common_dir, self.settings.server.key, self.profile)
         t = self.throttle
         slots = self.profile.slots
