@@ -219,7 +219,8 @@ def test_run_cost_budget(
 ) -> None:
     repo.write(
         "commitgate.toml",
-        "max-request-tokens = 2000\nmax-concurrency = 1\non-error = 'fail'\nmax-run-cost = 0.02\n",
+        "max-request-tokens = 2000\nmax-concurrency = 1\non-error = 'fail'\nmax-run-cost = 0.02\n"
+        "escalate = {}\n",
     )
     for i in range(4):
         repo.write(f"f{i}.py", "".join(f"v{i}_{n} = {n}\n" for n in range(300)))
@@ -231,7 +232,8 @@ def test_run_cost_budget(
     assert code == 0 and len(env.posts) == 4
     repo.write(
         "commitgate.toml",
-        "max-request-tokens = 2000\non-error = 'fail'\nmax-run-cost = 0.005\ncache = false\n",
+        "max-request-tokens = 2000\non-error = 'fail'\nmax-run-cost = 0.005\ncache = false\n"
+        "escalate = {}\n",
     )
     code, doc = run_json(capsys)
     assert code == 3 and len(env.posts) == 4  # no request fits: none is sent
@@ -240,3 +242,36 @@ def test_run_cost_budget(
     code, doc = run_json(capsys)
     assert code == 3 and len(env.posts) == 4
     assert "no price is known for local/unpriced" in str(doc["reason"])
+
+
+def test_a_large_change_is_escalated_and_says_why(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("commitgate.toml", "verify = false\nescalate = { files = 3 }\n")
+    for i in range(4):
+        repo.write(f"m{i}.py", f"v = {i}\n")
+    repo.stage()
+    code, doc = run_json(capsys)
+    assert {p.json["model"] for p in env.posts} == {"openai/gpt-5.1-codex"}
+    assert doc["escalated"] == "5 files > 3" and doc["model"] == "openai/gpt-5.1-codex"
+    main(["--no-cache"])
+    assert "by openai/gpt-5.1-codex at 127.0.0.1 (escalated: 5 files > 3)" in (
+        capsys.readouterr().out
+    )
+    # Below the limits: the everyday model; a sensitive file: the stronger one.
+    repo.commit()
+    repo.write("commitgate.toml", "verify = false\nsensitive = ['auth/**']\n")
+    repo.write("auth/login.py", "ok = True\n")
+    repo.write("m0.py", "v = 10\n")
+    repo.stage()
+    env.requests.clear()
+    _, doc = run_json(capsys)
+    assert doc["escalated"] is None
+    models = sorted(p.json["model"] for p in env.posts)
+    assert models == ["openai/gpt-5.1-codex", "openai/gpt-5.1-codex-mini"]
+    # Whole files are never escalated.
+    env.requests.clear()
+    repo.write("commitgate.toml", "verify = false\nescalate = { files = 1 }\n")
+    _, doc = run_json(capsys, "--all-files", "--no-cache")
+    assert doc["escalated"] is None
+    assert {p.json["model"] for p in env.posts} == {"openai/gpt-5.1-codex-mini"}

@@ -18,6 +18,7 @@ DEFAULT_MODEL = "openai/gpt-5.1-codex-mini"
 class Key(NamedTuple):
     # str | bool | int | number | severity | choice | strings | globs | counts | overrides
     # | instructions (a string, or [[instructions]] tables of paths and text)
+    # | limits (a table of files and lines: whole numbers >= 0)
     # | label (a string of at most 256 characters) | tags (at most 10 of 1-64)
     kind: str
     default: Any
@@ -154,8 +155,20 @@ KEYS: dict[str, Key] = {
     "verify-reasoning-effort": Key(
         "choice", "medium", "how hard verify-model thinks", ("low", "medium", "high", "xhigh")
     ),
+    # The stronger model for what is large or sensitive (escalate.py).
+    "escalate": Key(
+        "limits",
+        {"files": 10, "lines": 500},
+        "a change of more files or more changed lines than this is reviewed by "
+        "escalate-model, e.g. { files = 10, lines = 500 }; {} never",
+    ),
+    "escalate-model": Key(
+        "str",
+        "openai/gpt-5.1-codex",
+        "the stronger model for a change over the escalate limits, and for sensitive files",
+    ),
     "sensitive": Key(
-        "globs", (), 'globs of files reviewed by verify-model directly, e.g. ["**/auth/**"]'
+        "globs", (), 'globs of files reviewed by escalate-model directly, e.g. ["**/auth/**"]'
     ),
     # Size, cost and speed.
     "max-request-tokens": Key(

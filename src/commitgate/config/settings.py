@@ -51,6 +51,8 @@ class Settings:
     verify: bool
     verify_model: str
     verify_reasoning_effort: str
+    escalate: Mapping[str, int]
+    escalate_model: str
     sensitive: tuple[str, ...]
     cache_dir: str
     on_error: str

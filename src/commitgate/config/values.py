@@ -98,6 +98,8 @@ def _check(spec: Key, value: Any, where: str, key: str) -> Any:
         return _overrides(value, where)
     if kind == "instructions":
         return _instructions(value, where, key)
+    if kind == "limits":
+        return _limits(value, where, key)
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -147,6 +149,17 @@ def _counts(value: Any, where: str, key: str) -> dict[Severity, int]:
             raise ConfigError(f"{where}: '{key}.{name}' must be a whole number >= 0 (got {n!r})")
         out[sev] = n
     return out
+
+
+def _limits(value: Any, where: str, key: str) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key!r} must be a table such as {{ files = 10, lines = 500 }}")
+    for name, n in value.items():
+        if name not in ("files", "lines"):
+            raise ConfigError(f"{where}: '{key}.{name}' is not a limit (files, lines)")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ConfigError(f"{where}: '{key}.{name}' must be a whole number >= 0 (got {n!r})")
+    return dict(value)
 
 
 def _instructions(value: Any, where: str, key: str) -> Any:

@@ -28,6 +28,8 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         },
         "change": outcome.description,
         "model": outcome.model,
+        # Why the change went to escalate-model ("14 files > 10"), or null.
+        "escalated": outcome.escalated or None,
         # The model the server said answered, for each model asked for where
         # they differ.
         "served_by": dict(sorted(outcome.served.items())),

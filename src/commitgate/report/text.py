@@ -114,6 +114,8 @@ def facts(outcome: Outcome) -> list[str]:
             f"{_n(outcome.changed_lines, 'changed line')}, "
             f"by {outcome.named(outcome.model)}{_at(outcome)}"
         )
+        if outcome.escalated:
+            text += f" (escalated: {outcome.escalated})"
         if outcome.cached_units:
             text += (
                 " (all from the cache)"
@@ -205,8 +207,10 @@ def _dry_run(outcome: Outcome, settings: Settings) -> str:
     if not outcome.batches:
         lines.append("  nothing to send")
     else:
+        escalated = f" (escalated: {outcome.escalated})" if outcome.escalated else ""
         lines.append(
-            f"  would send {_n(len(outcome.batches), 'request')} to {settings.model} at {host}:"
+            f"  would send {_n(len(outcome.batches), 'request')} to {outcome.model} at "
+            f"{host}{escalated}:"
         )
     total = 0
     for i, batch in enumerate(outcome.batches, 1):

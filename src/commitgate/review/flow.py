@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -25,6 +25,7 @@ from commitgate.outbound import neversend
 from commitgate.review import (
     ask,
     baseline,
+    escalate,
     gate,
     passes,
     profiles,
@@ -120,7 +121,8 @@ def review_change(
         change, units = render(change, sent, session, instructions, beside)
         if not units:
             return _outcome(settings, repo, change, env, redacted, dry_run=dry_run, notes=notes)
-        asking = Asking(change, sent, session, store, instructions, beside, no_tail, dry_run)
+        route = escalate.route(settings, change.mode, sent)
+        asking = Asking(change, sent, session, store, instructions, beside, no_tail, dry_run, route)
         units, runs = ask_model(asking, units)
         asked = _merged(runs)
         if dry_run:
@@ -141,6 +143,7 @@ def review_change(
                 dry_run=True,
                 notes=notes,
                 guidance=guidance,
+                escalated=route.why,
             )
         checked = check(runs, change.files if citable is None else citable, settings)
         kept = suppress_and_baseline(checked.findings, change.files, accepted)
@@ -164,6 +167,7 @@ def review_change(
         notes=notes,
         elapsed=time.monotonic() - started,
         guidance=guidance,
+        escalated=route.why,
     )
 
 
@@ -295,6 +299,7 @@ class Asking(NamedTuple):
     beside: Mapping[str, str]  # what is shown beside each file (its context)
     no_tail: bool
     dry_run: bool
+    route: escalate.Route  # which model reviews what
 
 
 def ask_model(a: Asking, units: list[prompt.Unit]) -> tuple[list[prompt.Unit], list[ask.Asked]]:
@@ -319,7 +324,7 @@ def _one_pass(
             a.session,
             instructions=a.instructions,
             description=a.change.description,
-            model_for=_router(a.session.settings),
+            model_for=a.route.model_for,
             cache=a.store,
             dry_run=a.dry_run,
             no_tail=a.no_tail,
@@ -489,6 +494,7 @@ def _outcome(
     notes: Sequence[str] = (),
     elapsed: float = 0.0,
     guidance: rules.Guidance | None = None,
+    escalated: str = "",
 ) -> Outcome:
     """The Outcome of a run, from what its steps gave, in their order; a step
     that did not run (nothing to review, a dry run) gave nothing."""
@@ -515,6 +521,8 @@ def _outcome(
         server_chosen_by="" if settings.server.is_default else settings.server_chosen_by,
     )
     outcome.notes += settings.warnings
+    if escalated:
+        outcome.model, outcome.escalated = settings.escalate_model, escalated
     if guidance is not None:
         outcome.rules = [(r.path, len(r.text), r.cut) for r in guidance.used]
     gateway_note = routing.off_gateway_note(settings) if units else None
@@ -547,12 +555,6 @@ def _outcome(
 
 
 # ---- helpers ----------------------------------------------------------------
-
-
-def _router(settings: Settings) -> Callable[[prompt.Unit], str]:
-    """Sensitive paths go straight to the stronger model."""
-    sensitive = matcher(tuple(settings.sensitive))
-    return lambda u: settings.verify_model if sensitive(u.path) else settings.model
 
 
 @contextmanager

@@ -54,6 +54,8 @@ class Outcome:
     # Model asked for -> the model the server said answered, where they
     # differ (a local server serves its one model under any name).
     served: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Why the change went to escalate-model ("14 files > 10"), if it did.
+    escalated: str = ""
     # The repository's own review guidance used (rules.py): where from, how
     # many characters were sent, and whether it was cut.
     rules: list[tuple[str, int, bool]] = dataclasses.field(default_factory=list)

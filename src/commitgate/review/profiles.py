@@ -73,6 +73,7 @@ see. At most 20 findings, most severe first.""",
         "reasoning-effort": "medium",
         "fail-on": Severity.HIGH,
         "verify": False,
+        "escalate": {},  # already the strongest
     },
     "a security audit with the strongest model, before pushing",
 )
@@ -94,7 +95,7 @@ result it expects, in the project's test style. Severity is how much could break
 unnoticed: high for untested main behaviour or error handling that loses data, \
 medium for an untested branch or edge case, low for the rest. At most 20 \
 findings, most important first.""",
-    {"fail-on": None},
+    {"fail-on": None, "escalate": {}},
     "the changed behaviour that no test covers; reports, does not block",
 )
 
@@ -114,7 +115,7 @@ category commit-message. Severity: high when the message contradicts the change 
 or describes another one; medium when it leaves out a significant part; low \
 when it is too vague to tell what changed. The suggestion is the corrected line. \
 At most 5 findings.""",
-    {"fail-on": Severity.HIGH, "verify": False},
+    {"fail-on": Severity.HIGH, "verify": False, "escalate": {}},
     "a commit message that does not describe the change",
 )
 
