@@ -252,6 +252,7 @@ def test_a_large_change_is_escalated_and_says_why(
         repo.write(f"m{i}.py", f"v = {i}\n")
     repo.stage()
     code, doc = run_json(capsys)
+    assert code == 0
     assert {p.json["model"] for p in env.posts} == {"openai/gpt-5.1-codex"}
     assert doc["escalated"] == "5 files > 3" and doc["model"] == "openai/gpt-5.1-codex"
     main(["--no-cache"])
