@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # for tests.fake_gateway
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTIONS = ("overhead", "concurrency", "cache", "scale", "efficiency", "quality")
+SECTIONS = ("overhead", "concurrency", "cache", "scale", "efficiency", "speed", "quality")
 # `all`: every benchmark but quality, which sets up a real model and takes hours.
 FAST = SECTIONS[:-1]
 

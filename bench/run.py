@@ -1,6 +1,8 @@
 """Run the benchmarks and record their figures in bench/RESULTS.md.
 
-    python bench/run.py [overhead|concurrency|cache|scale|efficiency|quality|all] ... [--rounds N]
+    python bench/run.py NAME ... [--rounds N]
+
+NAME: overhead, concurrency, cache, scale, efficiency, speed, quality, or all.
 
 `all` is every benchmark but quality, which builds a local model server and
 runs the eval corpus with a real model (hours; see bench/quality.py).

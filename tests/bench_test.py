@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from bench import cache, concurrency, corpus, efficiency, harness, overhead, scale
+from bench import cache, concurrency, corpus, efficiency, harness, overhead, quality, scale, speed
 
 from tests.fake_gateway import FakeGateway
 
 
 def test_every_benchmark_has_a_section_and_an_entry_point() -> None:
-    for module in (overhead, concurrency, cache, scale, efficiency):
+    for module in (overhead, concurrency, cache, scale, efficiency, speed, quality):
         assert module.__name__.split(".")[-1] in harness.SECTIONS
         assert callable(module.main)
 

@@ -496,6 +496,8 @@ class FakeGateway:
     - ``valid_tokens``: accepted bearer tokens; None accepts any non-empty token.
     - ``require_auth``: when false, a request without Authorization is served too
       (as a local llama.cpp server does).
+    - ``piece_delay``: seconds to sleep before each streamed event after the first (a
+      known pace, to check what is measured of time to first token and throughput).
     - ``stream_usage``: when false, streamed chat answers carry no usage even when
       ``stream_options.include_usage`` asks for it (as llama-cpp-python's do).
     - ``served_model``: the model name answers give, instead of the one asked for (a
@@ -536,6 +538,7 @@ class FakeGateway:
         self.valid_tokens = valid_tokens
         self.require_auth = True
         self.stream_usage = True
+        self.piece_delay = 0.0
         self.served_model: Optional[str] = None
         self.usage_cost = usage_cost
         self.provider_metadata_cost: Optional[str] = None
@@ -935,6 +938,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if isinstance(fault, StallMidStream) and sent == fault.after_events:
                 self.gw._sleep(fault.seconds)
+            if sent and self.gw.piece_delay:
+                self.gw._sleep(self.gw.piece_delay)
             self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event))
         self.wfile.write(b"0\r\n\r\n")
 

@@ -406,3 +406,24 @@ def test_dry_run_estimates_the_input_cost(
     doc = json.loads(run(capsys, "--dry-run", "--format", "json")[1])
     assert doc["estimated_input_cost_usd"] > 0 and doc["usage"]["cost_usd"] is None
     assert len(env.posts) == posts
+
+
+def test_time_to_first_token_and_throughput_are_measured_from_the_stream(
+    repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.latency = 0.2  # before the first byte: the first token cannot come sooner
+    env.piece_delay = 0.02
+    stage_bug(repo, "low")
+    doc = json.loads(run(capsys, "--format", "json")[1])
+    speed = doc["speed"]
+    [answer] = speed["answers"]
+    assert answer["model"] == "openai/gpt-5.1-codex-mini"
+    assert answer["first_token_seconds"] >= 0.2 and answer["output_tokens_per_second"] > 0
+    assert speed["first_token_seconds"] == answer["first_token_seconds"]
+    out = run(capsys, "--no-cache")[1]
+    assert ", first token " in out and " tokens/s" in out
+    # Unstreamed, nothing is measured, and nothing is made up.
+    repo.write("commitgate.toml", "stream = false\n")
+    doc = json.loads(run(capsys, "--format", "json", "--no-cache")[1])
+    assert doc["speed"]["first_token_seconds"] is None and doc["speed"]["not_measured"] >= 1
+    assert "speed not measured (stream = false)" in run(capsys, "--no-cache")[1]

@@ -237,6 +237,7 @@ class ModelClient:
             write=min(self.endpoint.read_timeout, left),
             pool=min(self.endpoint.connect_timeout, left),
         )
+        sent = time.monotonic()
         try:
             with self._http.stream(
                 "POST",
@@ -257,7 +258,7 @@ class ModelClient:
                     )
                 ctype = r.headers.get("content-type", "")
                 if "text/event-stream" in ctype:
-                    return self._read_stream(r, api, deadline)
+                    return self._read_stream(r, api, deadline, sent)
                 return self._read_whole(r, api, deadline)
         except httpx.TimeoutException as e:
             if deadline.expired():
@@ -326,7 +327,10 @@ class ModelClient:
             raise wire.WireError("the answer is not JSON") from None
         return wire.chat_answer(body) if api == "chat" else wire.responses_answer(body)
 
-    def _read_stream(self, r: httpx.Response, api: str, deadline: Deadline) -> wire.Answer:
+    def _read_stream(
+        self, r: httpx.Response, api: str, deadline: Deadline, sent: float
+    ) -> wire.Answer:
+        """`sent`: when the request went (time.monotonic), for the speed."""
         reader: wire.ResponsesStream | wire.ChatStream = (
             wire.ChatStream() if api == "chat" else wire.ResponsesStream()
         )
@@ -347,9 +351,18 @@ class ModelClient:
             if pending:
                 yield pending
 
+        first = last = 0.0
         for name, data in sse.events(lines()):
+            pieces = len(reader.parts)
             reader.feed(name, data)
-        return reader.finish()
+            if len(reader.parts) > pieces and any(reader.parts[pieces:]):
+                # Text, not a keep-alive comment or a reasoning summary.
+                last = time.monotonic()
+                first = first or last
+        answer = reader.finish()
+        if not first:
+            return answer
+        return answer._replace(speed=wire.Speed(first - sent, last - first))
 
     # -- errors --------------------------------------------------------------
 

@@ -82,6 +82,10 @@ class Session:
         self.throttle = Throttle(settings.max_concurrency)
         # Model asked for -> the model the server said answered, where they differ.
         self.served: dict[str, str] = {}
+        # Each streamed answer's speed: (model, seconds to its first token,
+        # output tokens per second while it streamed, or None).
+        self.speeds: list[tuple[str, float, float | None]] = []
+        self.unmeasured = 0  # answers not streamed: no speed to measure
         self._lock = threading.Lock()
 
     @property
@@ -292,7 +296,9 @@ class Session:
                     self._too_large(client, q, e.context_window, e.prompt_tokens)
                     return Reply(None, usage, str(e), overflow=e.context_window)
                 return Reply(None, usage, str(e))
-            usage += answer.usage if answer.reported_usage else _estimate(q, answer)
+            counted = answer.usage if answer.reported_usage else _estimate(q, answer)
+            usage += counted
+            self._timed(q.model, answer, counted)
             if answer.reported_usage and not self.settings.server.is_gateway:
                 self._counted(client, q, answer.usage.input_tokens)
             if answer.model and answer.model != q.model:
@@ -316,6 +322,15 @@ class Session:
                 'API: set api = "chat"'
             )
         return Reply(None, usage, f"unusable answer from {q.model}, twice: {problem}{hint}")
+
+    def _timed(self, model: str, answer: Answer, usage: Usage) -> None:
+        with self._lock:
+            if answer.speed is None:
+                self.unmeasured += 1
+                return
+            visible = max(0, usage.output_tokens - usage.reasoning_tokens)
+            rate = answer.speed.per_second(visible)
+            self.speeds.append((model, answer.speed.first_token, rate))
 
     def _too_large(
         self, client: ModelClient, q: Question, window: int, counted: int | None

@@ -67,6 +67,21 @@ class Answer(NamedTuple):
     # model under any name asked for.
     model: str | None = None
     reported_usage: bool = True  # False: the answer carried no usage at all
+    speed: Speed | None = None  # measured from the stream; None unstreamed
+
+
+class Speed(NamedTuple):
+    """How fast a streamed answer came: from the request sent to the first
+    byte of its text (reasoning and queueing included), and then while the
+    text streamed."""
+
+    first_token: float  # seconds
+    streaming: float  # seconds from the first byte of text to the last
+
+    def per_second(self, tokens: int) -> float | None:
+        """Output tokens per second while the answer streamed; None when it
+        came in one piece (nothing to measure a rate over)."""
+        return tokens / self.streaming if self.streaming > 0.001 and tokens else None
 
 
 class WireError(Exception):

@@ -66,6 +66,21 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
             "cost_source": None if cost is None or outcome.dry_run else cost.source,
         },
         "cache": {"units": outcome.units, "cached": outcome.cached_units},
+        # Measured from the stream: per answer, and the medians; null (and
+        # not_measured counted) for answers that were not streamed.
+        "speed": {
+            "first_token_seconds": _round(outcome.first_token),
+            "output_tokens_per_second": _round(outcome.per_second),
+            "not_measured": outcome.unmeasured,
+            "answers": [
+                {
+                    "model": model,
+                    "first_token_seconds": _round(first),
+                    "output_tokens_per_second": _round(rate),
+                }
+                for model, first, rate in outcome.speeds
+            ],
+        },
         # The repository's own review guidance sent (REVIEW.md, AGENTS.md...,
         # [[instructions]]), and whether it was cut.
         "rules": [{"path": p, "chars": n, "cut": cut} for p, n, cut in outcome.rules],
@@ -79,6 +94,10 @@ def document(outcome: Outcome, settings: Settings) -> dict[str, Any]:
         ]
         doc["estimated_input_cost_usd"] = None if cost is None else cost.usd
     return doc
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
 
 
 def render(outcome: Outcome, settings: Settings) -> str:

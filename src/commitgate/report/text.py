@@ -164,6 +164,7 @@ def facts(outcome: Outcome) -> list[str]:
             f"{u.output_tokens:,} out ({u.reasoning_tokens:,} reasoning), "
             f"{_n(sent, 'request')}{answered}, {outcome.elapsed:.1f}s"
         )
+        text += _speed(outcome)
         if outcome.cost is not None:
             text += f", {outcome.cost.label()}"
         if u.estimated:
@@ -171,6 +172,17 @@ def facts(outcome: Outcome) -> list[str]:
         lines.append(text)
     lines += [f"note: {plain(note)}" for note in outcome.notes]
     return lines
+
+
+def _speed(outcome: Outcome) -> str:
+    """Time to the first token and throughput, as measured from the stream;
+    never a made-up figure for answers that were not streamed."""
+    if outcome.first_token is None:
+        return ", speed not measured (stream = false)" if outcome.unmeasured else ""
+    text = f", first token {outcome.first_token:.1f}s"
+    if outcome.per_second is not None:
+        text += f", {outcome.per_second:,.0f} tokens/s"
+    return text
 
 
 def _at(outcome: Outcome) -> str:

@@ -546,6 +546,7 @@ def _outcome(
         outcome.usage = session.usage
         outcome.attempts = session.attempts
         outcome.served = dict(session.served)
+        outcome.speeds, outcome.unmeasured = list(session.speeds), session.unmeasured
         outcome.notes += session.notes
         if session.no_credential and settings.on_error == "auto":
             # A missing key is a setup problem, not a network hiccup: letting

@@ -56,6 +56,26 @@ class Outcome:
     served: dict[str, str] = dataclasses.field(default_factory=dict)
     # Why the change went to escalate-model ("14 files > 10"), if it did.
     escalated: str = ""
+    # Each streamed answer: (model, seconds to its first token, output tokens
+    # per second while it streamed); and how many answers were not streamed.
+    speeds: list[tuple[str, float, float | None]] = dataclasses.field(default_factory=list)
+    unmeasured: int = 0
+
+    @property
+    def first_token(self) -> float | None:
+        """The median time to the first token, over the streamed answers."""
+        import statistics
+
+        return statistics.median(s[1] for s in self.speeds) if self.speeds else None
+
+    @property
+    def per_second(self) -> float | None:
+        """The median output tokens per second while answers streamed."""
+        import statistics
+
+        rates = [s[2] for s in self.speeds if s[2] is not None]
+        return statistics.median(rates) if rates else None
+
     # The repository's own review guidance used (rules.py): where from, how
     # many characters were sent, and whether it was cut.
     rules: list[tuple[str, int, bool]] = dataclasses.field(default_factory=list)
