@@ -397,6 +397,28 @@ def _tokens(n_chars: int) -> int:
     return math.ceil(n_chars / 4)
 
 
+def _prompt_text(body: dict[str, Any]) -> str:
+    """A request's prompt in the order a provider's cache sees it: the answer
+    schema first (OpenAI: "a prefix to the system message"), then the
+    instructions or messages, then the input."""
+    text = body.get("text")
+    fmt = body.get("response_format") or (text.get("format") if isinstance(text, dict) else None)
+    parts = [json.dumps(fmt, sort_keys=True)] if fmt else []
+    if "messages" in body:
+        parts += [str(m.get("content", "")) for m in body["messages"] if isinstance(m, dict)]
+    else:
+        parts += [str(body.get("instructions", "")), json.dumps(body.get("input"))]
+    return "\n".join(parts)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
 def _split(text: str, pieces: int) -> list[str]:
     """Split ``text`` into at most ``pieces`` non-empty, nearly equal parts."""
     if not text:
@@ -512,6 +534,11 @@ class FakeGateway:
     - ``models``: the ``GET /v1/models`` entries (a copy of ``DEFAULT_MODELS``).
     - ``reasoning_tokens`` / ``cached_tokens``: reported in usage (cached is capped at
       the input tokens).
+    - ``prompt_cache``: when true, the server caches prompts as OpenAI documents its
+      implicit prompt cache: a request whose prompt (answer schema, then instructions,
+      then input, in that order) begins with the same 1,024 tokens or more as an
+      earlier request for the same model and ``prompt_cache_key`` reports the common
+      prefix, in steps of 128 tokens, as ``cached_tokens`` (added to ``cached_tokens``).
     - ``stream_pieces``: how many delta events / content chunks an answer is split into.
     - ``chat_reasoning``: when non-empty, streamed chat answers send it first in a
       ``delta.reasoning`` chunk (as some gateway providers do).
@@ -546,6 +573,8 @@ class FakeGateway:
         self.models: list[dict[str, Any]] = copy.deepcopy(DEFAULT_MODELS)
         self.reasoning_tokens = 64
         self.cached_tokens = 0
+        self.prompt_cache = False
+        self._prompts: dict[tuple[str, str], list[str]] = {}
         self.stream_pieces = 4
         self.chat_reasoning = ""
         self.requests: list[RecordedRequest] = []
@@ -633,6 +662,20 @@ class FakeGateway:
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
+
+    def _cached_prefix(self, body: dict[str, Any]) -> int:
+        """With ``prompt_cache`` on: the tokens of this prompt that an earlier
+        one already began with (0 below 1,024), and remember this prompt."""
+        if not self.prompt_cache:
+            return 0
+        prompt = _prompt_text(body)
+        key = (str(body.get("model")), str(body.get("prompt_cache_key") or ""))
+        with self._lock:
+            earlier = self._prompts.setdefault(key, [])
+            common = max((_common_prefix(prompt, p) for p in earlier), default=0)
+            earlier.append(prompt)
+        tokens = common // 4
+        return 0 if tokens < 1024 else tokens - tokens % 128
 
     def _next_fault(self, models: bool) -> Optional[Fault]:
         with self._lock:
@@ -900,10 +943,11 @@ class _Handler(BaseHTTPRequestHandler):
 
         builder: _Builder
         incomplete = isinstance(fault, Incomplete)
+        cached = gw._cached_prefix(body)
         if api == "responses":
-            builder = _ResponsesBuilder(gw, body, text, body_len, incomplete=incomplete)
+            builder = _ResponsesBuilder(gw, body, text, body_len, incomplete, cached)
         else:
-            builder = _ChatBuilder(gw, body, text, body_len, incomplete=incomplete)
+            builder = _ChatBuilder(gw, body, text, body_len, incomplete, cached)
         if not stream:
             data = json.dumps(builder.full()).encode()
             if isinstance(fault, (CutStream, StallMidStream)):
@@ -957,6 +1001,7 @@ class _Common:
     text: str
     body_len: int
     incomplete: bool = False
+    cached_prefix: int = 0  # tokens the prompt cache already held
     created: int = field(default_factory=lambda: int(time.time()))
     id: str = field(default_factory=lambda: _new_id("gen_"))
 
@@ -979,7 +1024,7 @@ class _Common:
     def token_counts(self) -> tuple[int, int, int, int]:
         """(input, cached, output, reasoning) tokens."""
         input_tokens = _tokens(self.body_len)
-        cached = min(self.gw.cached_tokens, input_tokens)
+        cached = min(self.gw.cached_tokens + self.cached_prefix, input_tokens)
         reasoning = self.gw.reasoning_tokens
         output = _tokens(len(self.text)) + reasoning
         return input_tokens, cached, output, reasoning

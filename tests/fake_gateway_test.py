@@ -362,6 +362,24 @@ def test_cached_tokens_are_reported(gw: FakeGateway, client: httpx.Client) -> No
     assert data["usage"]["prompt_tokens_details"]["cached_tokens"] == 10
 
 
+def test_prompt_cache_holds_a_long_common_prefix(gw: FakeGateway, client: httpx.Client) -> None:
+    def cached(body: dict[str, Any]) -> int:
+        usage = client.post("/responses", json=body).json()["usage"]
+        return int(usage["input_tokens_details"]["cached_tokens"])
+
+    gw.prompt_cache = True
+    long = "Review rules. " * 400  # about 1,400 tokens
+    assert cached(responses_body(instructions=long)) == 0  # the first sees nothing
+    hit = cached(responses_body(instructions=long, input="another change"))
+    assert hit >= 1024 and hit % 128 == 0
+    # Another key, another cache; a short prefix is not cached at all.
+    assert cached(responses_body(instructions=long, prompt_cache_key="other")) == 0
+    assert cached(responses_body()) == 0
+    assert cached(responses_body(input="x")) == 0
+    gw.prompt_cache = False
+    assert cached(responses_body(instructions=long)) == 0
+
+
 # --------------------------------------------------------------------------- models, auth
 
 

@@ -268,6 +268,18 @@ class Session:
             on_result=done,
         )
 
+    def _prompt_cache_key(self, q: Question) -> str | None:
+        """The gateway's prompt-cache key: requests that begin with the same
+        instructions for the same model share it, so the provider routes them
+        to the cache that holds that prefix. A digest: it tells nothing the
+        request does not."""
+        if not self.settings.server.is_gateway:
+            return None
+        import hashlib
+
+        digest = hashlib.sha256(f"{q.model}\0{q.instructions}".encode()).hexdigest()
+        return f"commitgate-{digest[:24]}"
+
     def _ask(self, q: Question) -> Reply:
         from commitgate.model.errors import ServiceError
 
@@ -282,6 +294,7 @@ class Session:
             max_output_tokens=self.output_tokens(q.model),
             reasoning_effort=q.reasoning_effort,
             extra=routing.provider_options(self.settings),
+            cache_key=self._prompt_cache_key(q),
             **self._sampling(q.model),
         )
         usage = Usage()

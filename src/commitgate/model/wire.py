@@ -22,6 +22,9 @@ class ModelRequest(NamedTuple):
     # None sends nothing. `seed` goes only where the API has one (chat).
     temperature: float | None = None
     seed: int | None = None
+    # Groups requests that share a prefix for the provider's prompt cache
+    # (Responses API): per repository and profile.
+    cache_key: str | None = None
 
 
 class Usage(NamedTuple):
@@ -124,6 +127,8 @@ def responses_body(req: ModelRequest, stream: bool) -> dict[str, Any]:
         body["reasoning"] = {"effort": req.reasoning_effort}
     if req.temperature is not None:
         body["temperature"] = req.temperature
+    if req.cache_key:
+        body["prompt_cache_key"] = req.cache_key
     body.update(req.extra)
     return body
 
