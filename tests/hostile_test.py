@@ -203,7 +203,7 @@ def echoing(ri: ReviewInput) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "markdown", "gitlab"])
 def test_the_key_is_scrubbed_from_every_format(
     repo: GitRepo,
     env: FakeGateway,

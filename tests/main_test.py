@@ -258,7 +258,7 @@ def test_sarif_to_a_file_and_text_to_stdout(
     assert doc["runs"][0]["invocations"][0]["exitCode"] == 1
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "github", "markdown"])
+@pytest.mark.parametrize("fmt", ["sarif", "github", "markdown", "gitlab"])
 def test_each_format_to_stdout(
     repo: GitRepo, env: FakeGateway, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
@@ -266,7 +266,12 @@ def test_each_format_to_stdout(
     code, out, _ = run(capsys, "--format", fmt)
     assert code == 1
     assert "commitgate: BLOCKED" not in out  # only the chosen format
-    first = {"sarif": "{", "github": "::error file=app.py,line=2,", "markdown": "### commitgate"}
+    first = {
+        "sarif": "{",
+        "github": "::error file=app.py,line=2,",
+        "markdown": "### commitgate",
+        "gitlab": '[\n  {\n    "description": "planted high bug: ',
+    }
     assert out.startswith(first[fmt])
 
 

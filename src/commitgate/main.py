@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from commitgate.config import Settings
     from commitgate.review.outcome import Outcome
 
-FORMATS = ("text", "json", "sarif", "github", "markdown")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "gitlab")
 
 
 def _epilog() -> str:

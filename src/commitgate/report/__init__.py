@@ -14,6 +14,7 @@ FORMATS = {
     "sarif": "commitgate.report.sarif",
     "github": "commitgate.report.github",
     "markdown": "commitgate.report.markdown",
+    "gitlab": "commitgate.report.gitlab",
 }
 
 
