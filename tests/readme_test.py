@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
 from commitgate import config
-from tests.conftest import GitRepo
+from tests.conftest import TEST_KEY, GitRepo
+from tests.fake_gateway import FakeGateway
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 CI = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
@@ -83,6 +85,81 @@ def test_the_workflow_and_ci_skip_are_valid_yaml() -> None:
     assert "--from-ref origin/${{ github.base_ref }} --to-ref HEAD" in review
     assert "--format sarif --output commitgate.sarif" in review
     assert {"ci": {"skip": ["commitgate"]}} in blocks
+
+
+def _gitlab_job() -> dict[str, Any]:
+    import importlib
+
+    yaml = importlib.import_module("yaml")  # pre-commit's own dependency; no type stubs
+    blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)]
+    [job] = [
+        job
+        for b in blocks
+        if isinstance(b, dict)
+        for job in b.values()
+        if isinstance(job, dict) and "codequality" in job.get("artifacts", {}).get("reports", {})
+    ]
+    return cast("dict[str, Any]", job)
+
+
+def test_the_gitlab_job_is_valid_yaml() -> None:
+    job = _gitlab_job()
+    rules = [r["if"] for r in job["rules"]]
+    assert rules[0].startswith('$CI_PIPELINE_SOURCE == "merge_request_event"')
+    assert all(r.endswith("&& $AI_GATEWAY_API_KEY") for r in rules)  # forks: skipped
+    assert job["variables"]["GIT_DEPTH"] == 0
+    assert job["cache"]["paths"] == [".git/commitgate"]
+    assert "$CI_COMMIT_REF_SLUG" in job["cache"]["key"]
+    assert job["artifacts"] == {
+        "when": "always",
+        "reports": {"codequality": "gl-code-quality-report.json"},
+    }
+    install, review = job["script"]
+    assert install.startswith("pip install ")
+    assert '--from-ref "${CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}"' in review
+    assert '--to-ref "$CI_COMMIT_SHA"' in review
+    assert review.endswith("--format gitlab --output gl-code-quality-report.json")
+    assert "AI_GATEWAY_API_KEY" not in str(job["variables"])  # a CI/CD variable, not here
+
+
+@pytest.mark.parametrize("pipeline", ["merge_request_event", "push"])
+def test_the_gitlab_job_reviews_the_range(
+    repo: GitRepo, env: FakeGateway, tmp_path: Path, pipeline: str
+) -> None:
+    """The job's review command, run by a shell as GitLab's runner would,
+    with the variables GitLab sets (commitgate from this environment rather
+    than pip): a merge request's range, or a push's on the default branch."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    repo.write("app.py", "x = 1\n")
+    repo.stage()
+    base = repo.commit()
+    repo.write("app.py", "x = 1\ny = 2  # BUG:high\n")
+    repo.stage()
+    head = repo.commit()
+    variables = {"CI": "true", "CI_COMMIT_SHA": head, "CI_PIPELINE_SOURCE": pipeline}
+    if pipeline == "merge_request_event":
+        variables.update(CI_MERGE_REQUEST_DIFF_BASE_SHA=base, CI_COMMIT_BEFORE_SHA="0" * 40)
+    else:
+        variables["CI_COMMIT_BEFORE_SHA"] = base
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    proc = subprocess.run(
+        ["bash", "-c", _gitlab_job()["script"][1]],
+        cwd=repo.path,
+        env={**os.environ, **variables, "PATH": path},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = (repo.path / "gl-code-quality-report.json").read_text()
+    [issue] = json.loads(report)
+    assert issue["location"] == {"path": "app.py", "lines": {"begin": 2, "end": 2}}
+    assert issue["severity"] == "critical" and issue["check_name"].startswith("commitgate/")
+    assert TEST_KEY not in report + proc.stdout + proc.stderr
 
 
 def test_every_format_is_documented() -> None:
