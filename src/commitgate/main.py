@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from commitgate.config import Settings
     from commitgate.review.outcome import Outcome
 
-FORMATS = ("text", "json", "sarif", "github", "markdown", "gitlab")
+FORMATS = ("text", "json", "sarif", "github", "markdown", "gitlab", "agent")
 
 
 def _epilog() -> str:
@@ -236,7 +236,13 @@ def _review(argv: list[str]) -> int:
         more_calls_follow=more_calls_follow(sys.argv, os.environ),
     )
     outcome = review(
-        settings, repo, target, env=os.environ, dry_run=args.dry_run, use_cache=not args.no_cache
+        settings,
+        repo,
+        target,
+        env=os.environ,
+        dry_run=args.dry_run,
+        use_cache=not args.no_cache,
+        keep=True,
     )
     outcome.not_reviewed += not_found
 

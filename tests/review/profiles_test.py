@@ -177,9 +177,9 @@ def test_profiles_match_the_manifest() -> None:
     manifest = (Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml").read_text()
     for p in profiles.PROFILES.values():
         assert f"- id: {p.hook}\n" in manifest
+        # Every review hook's entry begins with --profile: a file named like
+        # a subcommand (`fix`) is then never taken for it.
         entry = (
-            "commitgate commit-msg"
-            if p.name == "commit-msg"
-            else ("commitgate" if p.name == "review" else f"commitgate --profile {p.name}")
+            "commitgate commit-msg" if p.name == "commit-msg" else f"commitgate --profile {p.name}"
         )
         assert f"- id: {p.hook}\n" in manifest and f"entry: {entry}\n" in manifest

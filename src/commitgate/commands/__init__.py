@@ -36,6 +36,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commitgate.commands.commit_msg",
         "FILE: check a commit message against the staged change, or draft one",
     ),
+    "fix": (
+        "commitgate.commands.fix",
+        "[N...] [--apply]: patches for the last review's findings; --prompt for an agent",
+    ),
     "init": (
         "commitgate.commands.init",
         "write a commented commitgate.toml; show the pre-commit config",
@@ -43,4 +47,4 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 # Commands that pre-commit itself runs as a hook's entry.
-HOOK_COMMANDS: frozenset[str] = frozenset({"commit-msg"})
+HOOK_COMMANDS: frozenset[str] = frozenset({"commit-msg", "fix"})

@@ -170,6 +170,9 @@ KEYS: dict[str, Key] = {
     "sensitive": Key(
         "globs", (), 'globs of files reviewed by escalate-model directly, e.g. ["**/auth/**"]'
     ),
+    "fix-model": Key(
+        "str", "", "the model that writes fixes and tests (`commitgate fix`); default: `model`"
+    ),
     # Size, cost and speed.
     "max-request-tokens": Key(
         "int",

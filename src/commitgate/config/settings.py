@@ -54,6 +54,7 @@ class Settings:
     escalate: Mapping[str, int]
     escalate_model: str
     sensitive: tuple[str, ...]
+    fix_model: str
     cache_dir: str
     on_error: str
     timeout: float

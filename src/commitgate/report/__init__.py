@@ -15,6 +15,7 @@ FORMATS = {
     "github": "commitgate.report.github",
     "markdown": "commitgate.report.markdown",
     "gitlab": "commitgate.report.gitlab",
+    "agent": "commitgate.report.agent",
 }
 
 

@@ -66,6 +66,11 @@ def render(outcome: Outcome, settings: Settings, color: bool = False) -> str:
     hue = {"blocked": BOLD_RED, "error": RED, "unreviewed": YELLOW}.get(outcome.status, GREEN)
     out.append(paint(head[0], hue, color))
     out += [f"  {line}" for line in head[1:] + facts(outcome)]
+    if outcome.status == "blocked" and outcome.kept:
+        out.append(
+            "  to fix: commitgate fix (a patch for each blocking finding, shown before it is "
+            "written), or commitgate fix --prompt for your coding agent"
+        )
     return "\n".join(out) + "\n"
 
 

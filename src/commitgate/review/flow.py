@@ -27,6 +27,7 @@ from commitgate.review import (
     baseline,
     escalate,
     gate,
+    last,
     passes,
     profiles,
     prompt,
@@ -65,12 +66,13 @@ def review(
     use_cache: bool = True,
     transport: httpx.BaseTransport | None = None,
     accepted: frozenset[str] | None = None,
+    keep: bool = False,
 ) -> Outcome:
     """Collect what `target` names, and review it. `accepted`: the
     fingerprints of findings that never block; by default, those of the
-    baseline file."""
+    baseline file. `keep`: keep the review for `commitgate fix` (last.py)."""
     change = collect(settings, repo, target)
-    return review_change(
+    outcome = review_change(
         settings,
         repo,
         change,
@@ -86,6 +88,13 @@ def review(
             else None
         ),
     )
+    blocking = sorted({f.path for f in outcome.findings if f.blocking})
+    outcome.recheck = last.recheck(target, outcome.profile, blocking)
+    if keep and not dry_run:
+        problem = last.save(repo, target, change, outcome)
+        outcome.notes += [problem] if problem else []
+        outcome.kept = problem is None
+    return outcome
 
 
 def review_change(

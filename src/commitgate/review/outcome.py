@@ -79,6 +79,10 @@ class Outcome:
     # The repository's own review guidance used (rules.py): where from, how
     # many characters were sent, and whether it was cut.
     rules: list[tuple[str, int, bool]] = dataclasses.field(default_factory=list)
+    # Kept for `commitgate fix` (last.py), and the command that reviews the
+    # blocking findings' files again once they are fixed.
+    kept: bool = False
+    recheck: str = ""
 
     def named(self, model: str) -> str:
         """A model as the report names it: the one that answered (a file's
