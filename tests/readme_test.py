@@ -75,7 +75,23 @@ def test_the_workflow_and_ci_skip_are_valid_yaml() -> None:
 
     yaml = importlib.import_module("yaml")  # pre-commit's own dependency; no type stubs
     blocks = [yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", README, re.DOTALL)]
-    [workflow] = [b for b in blocks if "jobs" in b]
+    workflows = [b for b in blocks if "jobs" in b]
+    assert len(workflows) == 2
+    action, workflow = workflows
+    # The short path: the action, with what it needs of the job.
+    assert action["permissions"] == {"contents": "read", "security-events": "write"}
+    checkout, step = action["jobs"]["review"]["steps"]
+    assert checkout == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}
+    assert step == {
+        "uses": "commitgate/commitgate@v0",
+        "with": {"api-key": "${{ secrets.AI_GATEWAY_API_KEY }}"},
+    }
+    # Forks get no secrets: both skip them.
+    for w in workflows:
+        assert w["jobs"]["review"]["if"] == (
+            "github.event.pull_request.head.repo.full_name == github.repository"
+        )
+    # A workflow of one's own.
     steps = workflow["jobs"]["review"]["steps"]
     uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
     assert uses["actions/checkout"]["with"]["fetch-depth"] == 0
