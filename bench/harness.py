@@ -25,9 +25,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # for tests.fake_gateway
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTIONS = ("overhead", "concurrency", "cache", "scale", "efficiency", "speed", "quality")
-# `all`: every benchmark but quality, which sets up a real model and takes hours.
-FAST = SECTIONS[:-1]
+SECTIONS = (
+    "overhead",
+    "concurrency",
+    "cache",
+    "scale",
+    "efficiency",
+    "speed",
+    "quality",
+    "fixes",
+)
+# `all`: every benchmark but quality and fixes, which set up a real model and
+# take hours.
+FAST = SECTIONS[:-2]
 
 # Variables of the caller's environment that would change what a run does.
 _ISOLATE = (
@@ -296,9 +306,10 @@ _PREAMBLE = """
 # Benchmark results
 
 Written by `bench/run.py` (see README, "Benchmarks"); each section is
-replaced when its benchmark runs again. All runs but quality's are against
-the loopback gateway (tests/fake_gateway.py) in temporary git repositories;
-quality's is against a real small model on a local server (see there). commitgate is
+replaced when its benchmark runs again. All runs but quality's and fixes' are
+against the loopback gateway (tests/fake_gateway.py) in temporary git
+repositories; those two are against a real small model on a local server (see
+there). commitgate is
 run as its console script, the entry pre-commit runs, with its bytecode
 compiled as an installed hook's is. Times are whole-process wall times,
 median (min-max) of interleaved runs; CPU time (user + system, children

@@ -2,10 +2,12 @@
 
     python bench/run.py NAME ... [--rounds N]
 
-NAME: overhead, concurrency, cache, scale, efficiency, speed, quality, or all.
+NAME: overhead, concurrency, cache, scale, efficiency, speed, quality, fixes,
+or all.
 
-`all` is every benchmark but quality, which builds a local model server and
-runs the eval corpus with a real model (hours; see bench/quality.py).
+`all` is every benchmark but quality and fixes, which build a local model
+server and run the eval corpus with a real model (hours; see bench/quality.py
+and bench/fixes.py).
 
 Run it with the python of the environment commitgate is installed in
 (`pip install -e '.[bench]'`): commitgate and detect-secrets-hook are run

@@ -5,15 +5,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from bench import cache, concurrency, corpus, efficiency, harness, overhead, quality, scale, speed
+from bench import (
+    cache,
+    concurrency,
+    corpus,
+    efficiency,
+    fixes,
+    harness,
+    overhead,
+    quality,
+    scale,
+    speed,
+)
 
-from tests.fake_gateway import FakeGateway
+from tests.fake_gateway import FakeGateway, ReviewInput
 
 
 def test_every_benchmark_has_a_section_and_an_entry_point() -> None:
-    for module in (overhead, concurrency, cache, scale, efficiency, speed, quality):
+    for module in (overhead, concurrency, cache, scale, efficiency, speed, quality, fixes):
         assert module.__name__.split(".")[-1] in harness.SECTIONS
         assert callable(module.main)
 
@@ -103,3 +115,39 @@ def test_breakdown_of_a_body() -> None:
     parts = efficiency.breakdown([raw])
     assert sum(parts.values()) == len(raw)
     assert parts["change"] == len('1+a = "b"\n')
+
+
+def test_fixes_judges_a_fix_by_the_cases_own_check(gateway: FakeGateway, tmp_path: Path) -> None:
+    """An oracle that answers every fix with the case's fixed/ file: the
+    check passes. The default answer (no edits): refused, not fixed."""
+    case = next(c for c in fixes.cases() if c.language == "python")
+    bug = case.bugs[0]
+    fixed = (Path(case.root) / "fixed" / bug.path).read_text()
+    after = (Path(case.after) / bug.path).read_text()
+
+    def oracle(ri: ReviewInput) -> dict[str, Any]:
+        return {
+            "edits": [
+                {
+                    "path": bug.path,
+                    "start_line": 1,
+                    "end_line": len(after.splitlines()),
+                    "replacement": fixed,
+                }
+            ],
+            "explanation": "the corrected file",
+        }
+
+    gateway.reviewer = oracle
+    (tmp_path / "a").mkdir()
+    r = fixes.fix_case(case, gateway.base_url, {}, tmp_path / "a")
+    assert r["applied"] and r["fixed"], r
+    assert r["index_unchanged"]
+    assert "You fix one problem" in gateway.posts[-1].body.decode()
+    assert bug.why.split()[0] in gateway.posts[-1].body.decode()
+
+    gateway.reviewer = lambda ri: {"findings": []}
+    (tmp_path / "b").mkdir()
+    r = fixes.fix_case(case, gateway.base_url, {}, tmp_path / "b")
+    assert not r["applied"] and not r["fixed"]
+    assert fixes.summary([r])["refused"] == {"no usable answer": 1}

@@ -58,7 +58,7 @@ def review_case(
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix=f"commitgate-eval-{case.id}-") as tmp:
         root = os.path.join(tmp, "repo")
-        _stage(case, root, isolate(env))
+        stage(case, root, isolate(env))
         repo = git.find_repo(root)
         # No cache: each case is a fresh question, and no baseline: the
         # expected bugs are what is being looked for.
@@ -74,7 +74,7 @@ def review_case(
     return Reviewed(case, outcome, time.monotonic() - started)
 
 
-def _stage(case: Case, root: str, env: dict[str, str]) -> None:
+def stage(case: Case, root: str, env: dict[str, str]) -> None:
     """before/ committed, after/ staged over it."""
     env = {
         **env,

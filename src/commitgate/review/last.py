@@ -90,7 +90,6 @@ def recheck_for(profile: str, paths: Sequence[str], whole: bool = False) -> str:
 
 def save(repo: git.Repo, target: Target, change: Change, outcome: Outcome) -> str | None:
     """Keep this review; None, or why it could not be kept."""
-    where = path(repo, outcome.profile)
     now = stamp(repo, target)
     earlier = load(repo, outcome.profile)
     shown = [f for f in outcome.findings if f.held != IN_BASELINE]
@@ -106,19 +105,41 @@ def save(repo: git.Repo, target: Target, change: Change, outcome: Outcome) -> st
     lines = {f.path: f.lines for f in change.files}
     files.update({p: lines[p] for p in reviewed if p in lines})
     paths = sorted({f.path for f in findings})
+    return keep(
+        repo,
+        outcome.profile,
+        outcome.description,
+        recheck(target, outcome.profile, paths),
+        now,
+        findings,
+        files,
+    )
+
+
+def keep(
+    repo: git.Repo,
+    profile: str,
+    description: str,
+    recheck: str,
+    stamp: str,
+    findings: Sequence[Finding],
+    files: dict[str, tuple[str, ...]],
+) -> str | None:
+    """Write a record: these findings, numbered from 1, and the lines of
+    their files as reviewed. None, or why it could not be written."""
     doc = {
         "version": VERSION,
         "made": time.time(),
-        "description": outcome.description,
-        "profile": outcome.profile,
-        "recheck": recheck(target, outcome.profile, paths),
-        "stamp": now,
+        "description": description,
+        "profile": profile,
+        "recheck": recheck,
+        "stamp": stamp,
         "findings": [
             {"number": n, "fixed": False, **f.to_json()} for n, f in enumerate(findings, 1)
         ],
         "files": {p: list(ls) for p, ls in files.items()},
     }
-    return _write(where, doc)
+    return _write(path(repo, profile), doc)
 
 
 def mark_fixed(repo: git.Repo, profile: str, numbers: Sequence[int]) -> None:
