@@ -235,7 +235,7 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
     if save:
         RAW.write_text(json.dumps({"summary": s, "cases": results}, indent=1) + "\n")
         harness.save("fixes", _section(s, time.monotonic() - started), where)
-    return s["index_unchanged"]
+    return bool(s["index_unchanged"])
 
 
 def _section(s: Mapping[str, Any], seconds: float) -> str:

@@ -17,6 +17,9 @@ from commitgate.errors import CommitgateError, UsageError
 from commitgate.scrub import Scrubber, Stream, from_env
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from commitgate import git
     from commitgate.config import Settings
     from commitgate.review.outcome import Outcome
 
@@ -213,9 +216,17 @@ def _review(argv: list[str]) -> int:
 
     profile = profiles.get(args.profile)
     repo = git.find_repo()
+    read, at = (None, "") if not from_ref else _read_at_base(repo, from_ref, to_ref or "")
     settings = config.load(
-        repo.root, config_file=args.config, profile=profile.name, profile_defaults=profile.defaults
+        repo.root,
+        config_file=args.config,
+        profile=profile.name,
+        profile_defaults=profile.defaults,
+        read=read,
+        at=at,
     )
+    if at and not args.config:
+        settings = settings.replace(warnings=settings.warnings + _changed_at(repo, at, settings))
     if args.fail_on:
         try:
             fail_on = None if args.fail_on == config.NEVER else Severity.parse(args.fail_on)
@@ -248,6 +259,51 @@ def _review(argv: list[str]) -> int:
 
     _report(outcome, settings, args.format, args.output)
     return outcome.exit_code
+
+
+def _read_at_base(
+    repo: git.Repo, from_ref: str, to_ref: str
+) -> tuple[Callable[[str], bytes | None], str]:
+    """For a range: the repository's own files (configuration, baseline,
+    rules) are read as they are at its base, never from the change under
+    review, so that a pull request cannot turn its own review off."""
+    from commitgate import git
+    from commitgate.git.repo import file_at, merge_base
+
+    start, end = git.resolve(repo, from_ref), git.resolve(repo, to_ref)
+    base = merge_base(repo, start, end) or start
+    return (lambda name: file_at(repo, base, name)), base
+
+
+def _changed_at(repo: git.Repo, base: str, settings: Settings) -> tuple[str, ...]:
+    """A note when the working tree's settings or baseline differ from the
+    base's, which this review uses."""
+    from commitgate.config.load import find_config
+    from commitgate.errors import ConfigError
+    from commitgate.git.repo import file_at
+
+    out = []
+    try:
+        here: object = find_config(repo.root)[1]
+    except ConfigError:
+        here = None
+    if here != find_config(repo.root, lambda name: file_at(repo, base, name), base)[1]:
+        out.append(
+            f"the settings are read as they are at the range's base ({base[:12]}), not "
+            "from the change: a change to them takes effect once it is in the base"
+        )
+    if settings.baseline:
+        try:
+            with open(os.path.join(repo.root, settings.baseline), "rb") as f:
+                mine: bytes | None = f.read()
+        except OSError:
+            mine = None
+        if mine != file_at(repo, base, settings.baseline):
+            out.append(
+                f"{settings.baseline} is read as it is at the range's base ({base[:12]}), "
+                "not from the change: a change cannot accept its own findings"
+            )
+    return tuple(out)
 
 
 def _report(outcome: Outcome, settings: Settings, fmt: str, output: str | None) -> None:

@@ -24,6 +24,7 @@ def test_every_key_is_a_setting() -> None:
         "user_file",
         "warnings",
         "scoped_instructions",
+        "trusted_at",
     }
     assert fields == {k.replace("-", "_") for k in config.KEYS}
 

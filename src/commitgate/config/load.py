@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable, Optional
 
 from commitgate.config.keys import CONFIG_FILE, KEYS, PROFILES
 from commitgate.config.settings import Settings
@@ -26,22 +26,33 @@ from commitgate.errors import ConfigError
 
 
 def read_toml(path: str, shown: str | None = None) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover (exercised on 3.9/3.10 only)
-        import tomli as tomllib
     shown = shown or path
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{shown}: invalid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{shown}: invalid TOML: not UTF-8 text") from None
+            data = f.read()
     except IsADirectoryError:
         raise ConfigError(f"{shown}: cannot read: a directory") from None
     except OSError as e:
         raise ConfigError(f"{shown}: cannot read: {e.strerror}") from None
+    return parse_toml(data, shown)
+
+
+def parse_toml(data: bytes, shown: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover (exercised on 3.9/3.10 only)
+        import tomli as tomllib
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{shown}: invalid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: invalid TOML: not UTF-8 text") from None
+
+
+# Reads a file at the repository's root by name: its bytes, or None when
+# there is none. The working tree's, or (for a range) a commit's.
+Reader = Callable[[str], Optional[bytes]]
 
 
 def _tool_table(data: Mapping[str, Any], shown: str) -> dict[str, Any] | None:
@@ -57,29 +68,54 @@ def _tool_table(data: Mapping[str, Any], shown: str) -> dict[str, Any] | None:
     return table
 
 
-def find_config(root: str) -> tuple[str | None, dict[str, Any], tuple[str, ...]]:
+def find_config(
+    root: str, read: Reader | None = None, at: str = ""
+) -> tuple[str | None, dict[str, Any], tuple[str, ...]]:
     """The configuration file of the repository at `root`, its table, and
-    what the user should know about it (a second file that is ignored)."""
-    ours = os.path.join(root, CONFIG_FILE)
-    pyproject = os.path.join(root, "pyproject.toml")
-    if os.path.exists(ours):
-        table = read_toml(ours, CONFIG_FILE)
+    what the user should know about it (a second file that is ignored).
+    `read`: where the files are read from (default: the working tree),
+    `at`: how to name that place ("at 1a2b3c4d5e6f")."""
+    read = read or _working_tree(root)
+    suffix = f" at {at[:12]}" if at else ""
+    ours = read(CONFIG_FILE)
+    pyproject = read("pyproject.toml")
+    if ours is not None:
+        table = parse_toml(ours, CONFIG_FILE + suffix)
         beside = None
-        if os.path.isfile(pyproject):
+        if pyproject is not None:
             with contextlib.suppress(ConfigError):  # not ours to judge: it is not read
-                beside = _tool_table(read_toml(pyproject), "pyproject.toml")
+                beside = _tool_table(parse_toml(pyproject, "pyproject.toml"), "pyproject.toml")
         ignored: tuple[str, ...] = ()
         if beside is not None:
             ignored = (
                 f"settings read from {CONFIG_FILE}; [tool.commitgate] in pyproject.toml "
                 "is ignored (keep one of the two)",
             )
-        return CONFIG_FILE, table, ignored
-    if os.path.isfile(pyproject):
-        tool = _tool_table(read_toml(pyproject, "pyproject.toml"), "pyproject.toml")
+        return CONFIG_FILE + suffix, table, ignored
+    if pyproject is not None:
+        shown = "pyproject.toml" + suffix
+        tool = _tool_table(parse_toml(pyproject, shown), shown)
         if tool is not None:
-            return "pyproject.toml [tool.commitgate]", tool, ()
+            return f"{shown} [tool.commitgate]", tool, ()
     return None, {}, ()
+
+
+def _working_tree(root: str) -> Reader:
+    def read(name: str) -> bytes | None:
+        path = os.path.join(root, name)
+        if name == CONFIG_FILE and not os.path.exists(path):
+            return None
+        if name != CONFIG_FILE and not os.path.isfile(path):
+            return None
+        try:
+            with open(path, "rb") as f:
+                return f.read()
+        except IsADirectoryError:
+            raise ConfigError(f"{name}: cannot read: a directory") from None
+        except OSError as e:
+            raise ConfigError(f"{name}: cannot read: {e.strerror}") from None
+
+    return read
 
 
 def _user_config(env: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
@@ -114,7 +150,12 @@ def load(
     profile: str = "review",
     profile_defaults: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
+    read: Reader | None = None,
+    at: str = "",
 ) -> Settings:
+    """The settings. `read` and `at`: read the repository's configuration
+    from elsewhere than its working tree (a range review reads it as of the
+    range's base, see main.py)."""
     env = os.environ if env is None else env
     warnings: tuple[str, ...] = ()
     if config_file:
@@ -126,7 +167,7 @@ def load(
             table = _tool_table(table, config_file) or {}
             source = f"{config_file} [tool.commitgate]"
     else:
-        source, table, warnings = find_config(root)
+        source, table, warnings = find_config(root, read, at)
     where = source or "built-in defaults"
     user_file, user_table = _user_config(env)
 
@@ -179,4 +220,5 @@ def load(
         server_where=chosen["where"],
         user_file=user_file,
         warnings=warnings,
+        trusted_at=at if read is not None and not config_file else "",
     )

@@ -83,6 +83,10 @@ class Settings:
     server_chosen_by: str = DEFAULT
     server_where: str = "the default"
     user_file: str = ""  # the user configuration file's path, for messages
+    # The commit the repository's own files (configuration, baseline, rules)
+    # were read from, for a range review: its base, never the change under
+    # review. Empty: the working tree and the index.
+    trusted_at: str = ""
     # What the user should know about how the settings were read.
     warnings: tuple[str, ...] = ()
     # [[instructions]] with paths: (globs, text), for the files they match.

@@ -112,6 +112,38 @@ def index_entries(repo: Repo) -> dict[str, IndexEntry]:
     return entries
 
 
+def tree_entries(repo: Repo, commit: str) -> dict[str, IndexEntry]:
+    """Every file of `commit`'s tree, with its mode and blob, as
+    index_entries gives the index's."""
+    out = run(["ls-tree", "-r", "-z", "--full-tree", commit], cwd=repo.root)
+    entries: dict[str, IndexEntry] = {}
+    for record in out.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        fields = meta.decode().split(" ")
+        if len(fields) == 3 and fields[1] == "blob":
+            entries[os.fsdecode(path)] = IndexEntry(fields[0], fields[2])
+    return entries
+
+
+def file_at(repo: Repo, commit: str, path: str) -> bytes | None:
+    """The regular file at `path` (from the root) in `commit`, or None when
+    there is none there (or it is a link or a submodule)."""
+    out = run(["ls-tree", "-z", "--full-tree", commit, "--", path], cwd=repo.root)
+    meta, _, found = out.rstrip(b"\0").partition(b"\t")
+    fields = meta.decode().split(" ")
+    if os.fsdecode(found) != path or len(fields) != 3 or fields[0] not in ("100644", "100755"):
+        return None
+    return run(["cat-file", "blob", fields[2]], cwd=repo.root)
+
+
+def merge_base(repo: Repo, a: str, b: str) -> str | None:
+    """The best common ancestor of two commits; None when they have none."""
+    try:
+        return run(["merge-base", a, b], cwd=repo.root).decode().strip() or None
+    except GitError:
+        return None
+
+
 def unstaged(repo: Repo) -> set[str]:
     """The tracked paths whose working-tree file may differ from the index
     (changed, deleted, or only touched: the index's stat cache is not

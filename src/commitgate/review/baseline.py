@@ -18,11 +18,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from commitgate.config import KEYS, Settings
 from commitgate.errors import ConfigError
 from commitgate.review.findings import Finding
+
+if TYPE_CHECKING:
+    from commitgate import git
 
 VERSION = 1
 IN_BASELINE = "in the baseline"
@@ -51,13 +54,18 @@ def hold(findings: Iterable[Finding], accepted: frozenset[str]) -> list[Finding]
     ]
 
 
-def accepted(root: str, settings: Settings) -> frozenset[str]:
+def accepted(root: str, settings: Settings, repo: git.Repo | None = None) -> frozenset[str]:
     """The fingerprints in the configured baseline file; none when there is
-    no file at the default place, or when `baseline` is ""."""
+    no file at the default place, or when `baseline` is "". For a range
+    review, the file as it is at the range's base (settings.trusted_at): a
+    change must not accept its own findings."""
     if not settings.baseline:
         return frozenset()
     try:
-        entries = read(os.path.join(root, settings.baseline), settings.baseline)
+        if settings.trusted_at and repo is not None:
+            entries = _read_at(repo, settings.trusted_at, settings.baseline)
+        else:
+            entries = read(os.path.join(root, settings.baseline), settings.baseline)
     except FileNotFoundError:
         if settings.baseline == KEYS["baseline"].default:
             return frozenset()
@@ -66,6 +74,19 @@ def accepted(root: str, settings: Settings) -> frozenset[str]:
             'create it with `commitgate baseline`, or set baseline = ""'
         ) from None
     return frozenset(e.fingerprint for e in entries)
+
+
+def _read_at(repo: git.Repo, commit: str, path: str) -> list[Entry]:
+    from commitgate.git.repo import file_at
+
+    data = file_at(repo, commit, os.path.normpath(path).replace(os.sep, "/"))
+    if data is None:
+        raise FileNotFoundError(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a commitgate baseline: not UTF-8 text") from None
+    return parse(text, f"{path} at {commit[:12]}")
 
 
 def read(file: str, shown: str) -> list[Entry]:
@@ -81,6 +102,11 @@ def read(file: str, shown: str) -> list[Entry]:
         raise ConfigError(f"{shown}: cannot read the baseline: {e.strerror}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{shown}: not a commitgate baseline: not UTF-8 text") from None
+    return parse(text, shown)
+
+
+def parse(text: str, shown: str) -> list[Entry]:
+    """The entries of a baseline file's text (ConfigError when it is not one)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:

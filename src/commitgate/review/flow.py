@@ -122,7 +122,7 @@ def review_change(
     instructions, beside = instruct(settings, guidance, context or {})
     if accepted is None:
         # Read before anything is sent: a broken baseline costs no tokens.
-        accepted = baseline.accepted(repo.root, settings)
+        accepted = baseline.accepted(repo.root, settings, repo)
     notes: list[str] = []
     with _connections(settings, repo, env, use_cache, transport, notes) as (store, session):
         # What the server can take (its context, its slots) decides the plan.
@@ -231,7 +231,13 @@ def read_guidance(
 ) -> rules.Guidance:
     """The repository's own review guidance for these files (rules.py), as
     it may leave the machine: secrets replaced."""
-    found = rules.find(repo, [f.path for f in sent], settings.scoped_instructions, settings.source)
+    found = rules.find(
+        repo,
+        [f.path for f in sent],
+        settings.scoped_instructions,
+        settings.source,
+        at=settings.trusted_at,
+    )
     if not settings.redact or not (found.root or found.beside):
         return found
     from commitgate.outbound.redact import redact

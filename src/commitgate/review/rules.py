@@ -26,7 +26,7 @@ from typing import NamedTuple
 from commitgate import git
 from commitgate.git.blobs import read_blobs
 from commitgate.git.content import decode
-from commitgate.git.repo import index_entries
+from commitgate.git.repo import index_entries, tree_entries
 from commitgate.git.testmap import REGULAR
 from commitgate.glob import matcher
 from commitgate.review import prompt
@@ -64,10 +64,12 @@ def find(
     changed: Sequence[str],
     scoped: Sequence[tuple[tuple[str, ...], str]] = (),
     where: str = "commitgate.toml",
+    at: str = "",
 ) -> Guidance:
     """The guidance for these changed files. `scoped`: the configuration's
-    [[instructions]] (paths, text), from the file `where`."""
-    index = index_entries(repo)
+    [[instructions]] (paths, text), from the file `where`. `at`: read the
+    files from this commit (a range's base) instead of the index."""
+    index = tree_entries(repo, at) if at else index_entries(repo)
     have = {p: e for p, e in index.items() if posixpath.basename(p) in NAMES or p in ROOT_ONLY}
     root_path = next((n for n in (*NAMES, *ROOT_ONLY) if n in have), None)
     nearest: dict[str, str] = {}
