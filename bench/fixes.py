@@ -16,6 +16,7 @@ not a promise for gpt-5.1-codex-mini.
 
     python bench/run.py fixes
     COMMITGATE_FIX_CASES=py-invoice-totals,go-link-checker python bench/run.py fixes --no-save
+    COMMITGATE_FIX_CASES=py-,js- python bench/run.py fixes     # ids that start so
 """
 
 from __future__ import annotations
@@ -54,11 +55,16 @@ def cases(names: Sequence[str] = ()) -> list[Any]:
 
     found = [c for c in corpus.load([str(CORPUS)]) if c.kind == "bug"]
     if names:
-        unknown = sorted(set(names) - {c.id for c in found})
+        # A name ending in "-" is a prefix: "py-" is every Python case.
+        unknown = [n for n in names if not any(_named(c.id, n) for c in found)]
         if unknown:
             raise SystemExit(f"bench: no bug case {unknown}")
-        found = [c for c in found if c.id in names]
+        found = [c for c in found if any(_named(c.id, n) for n in names)]
     return found
+
+
+def _named(case_id: str, name: str) -> bool:
+    return case_id.startswith(name) if name.endswith("-") else case_id == name
 
 
 def stage_with_finding(case: Any, root: str, env: Mapping[str, str]) -> None:
@@ -230,11 +236,13 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
             results.append(r)
             verdict = "fixed" if r["fixed"] else ("applied" if r["applied"] else "refused")
             print(f"   {case.id}: {verdict} ({r['seconds']:.0f}s)", flush=True)
+            # Saved after every case: a run cut short keeps what it measured.
+            if save:
+                s = summary(results)
+                RAW.write_text(json.dumps({"summary": s, "cases": results}, indent=1) + "\n")
+                harness.save("fixes", _section(s, time.monotonic() - started), where)
     s = summary(results)
     print(render(s))
-    if save:
-        RAW.write_text(json.dumps({"summary": s, "cases": results}, indent=1) + "\n")
-        harness.save("fixes", _section(s, time.monotonic() - started), where)
     return bool(s["index_unchanged"])
 
 
@@ -247,7 +255,8 @@ the case's own check/run on the working tree. Against llama.cpp's
 llama-server (`-c 16384 --parallel 1`) serving Qwen2.5-Coder-1.5B-Instruct
 Q4_K_M on this machine's 2 cores. **A 1.5B model: a floor, not a promise for
 gpt-5.1-codex-mini.** Settings: {", ".join(f"`{k} = {v}`" for k, v in LOCAL.items())}.
-Per case: bench/fixes.json. This run took {seconds / 60:.0f} minutes.
+Cases: {s["cases"]} ({", ".join(sorted(s["by_language"]))}). Per case: bench/fixes.json.
+This run took {seconds / 60:.0f} minutes.
 
 {render(s)}
 """
