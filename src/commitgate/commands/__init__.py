@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "commitgate.commands.fix",
         "[N...] [--apply]: patches for the last review's findings; --prompt for an agent",
     ),
+    "tests": (
+        "commitgate.commands.tests",
+        "[FILE...] [--write]: the staged change's test gaps; --write: tests for them",
+    ),
     "init": (
         "commitgate.commands.init",
         "write a commented commitgate.toml; show the pre-commit config",

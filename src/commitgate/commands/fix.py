@@ -23,6 +23,8 @@ from commitgate.errors import ReviewUnavailable, UsageError
 if TYPE_CHECKING:
     from commitgate import git
     from commitgate.fix.run import Plan
+    from commitgate.model.cost import Cost
+    from commitgate.model.wire import Usage
     from commitgate.review.last import Kept, LastReview
 
 
@@ -195,7 +197,7 @@ def _show_and_apply(
             out.append(paint(f"fix for {n}. {f.path}:{f.line}: {plain(f.title)}", SUBTLE, color))
             if plan.explanations.get(n):
                 out.append(f"  {plain(plan.explanations[n])}")
-        out += [_paint_diff(line, color) for line in _diff_lines(fix.patch)]
+        out += [paint_diff(line, color) for line in diff_lines(fix.patch)]
         if fix.note:
             out.append(f"note: {fix.note}")
         out.append("")
@@ -211,7 +213,7 @@ def _show_and_apply(
     if not plan.files:
         return 1
 
-    ask = not apply and _can_ask()
+    ask = not apply and can_ask()
     applied: list[str] = []
     declined = 0
     numbers: list[int] = []
@@ -219,7 +221,7 @@ def _show_and_apply(
         if not apply:
             if not ask:
                 continue
-            if not _confirm(f"apply the fix to {fix.path}? [y/N] "):
+            if not confirm(f"apply the fix to {fix.path}? [y/N] "):
                 declined += 1
                 continue
         try:
@@ -249,13 +251,13 @@ def _show_and_apply(
     return 1 if (plan.refused or declined) else 0
 
 
-def _diff_lines(patch: bytes) -> list[str]:
+def diff_lines(patch: bytes) -> list[str]:
     from commitgate.color import plain
 
     return [plain(line) for line in patch.decode("utf-8", "replace").splitlines()]
 
 
-def _paint_diff(line: str, color: bool) -> str:
+def paint_diff(line: str, color: bool) -> str:
     from commitgate.color import GREEN, RED, SUBTLE, paint
 
     if line.startswith(("+++", "---", "diff --git")):
@@ -270,19 +272,23 @@ def _paint_diff(line: str, color: bool) -> str:
 
 
 def _usage_line(plan: Plan) -> str:
-    u = plan.usage
-    if not plan.attempts:
+    return usage_line(plan.usage, plan.attempts, plan.cost, plan.elapsed)
+
+
+def usage_line(u: Usage, attempts: int, cost: Cost | None, elapsed: float) -> str:
+    """What the requests took: tokens, requests, dollars, seconds."""
+    if not attempts:
         return "commitgate: nothing was sent to the model"
-    cost = f", {plan.cost.label()}" if plan.cost is not None else ""
+    dollars = f", {cost.label()}" if cost is not None else ""
     guessed = f" ({u.estimated} estimated)" if u.estimated else ""
-    requests = f"{plan.attempts} request{'s' * (plan.attempts != 1)}"
+    requests = f"{attempts} request{'s' * (attempts != 1)}"
     return (
         f"commitgate: tokens: {u.input_tokens:,} in, {u.output_tokens:,} out{guessed}, "
-        f"{requests}{cost}, {plan.elapsed:.1f}s"
+        f"{requests}{dollars}, {elapsed:.1f}s"
     )
 
 
-def _can_ask() -> bool:
+def can_ask() -> bool:
     if os.environ.get("PRE_COMMIT"):
         return False
     try:
@@ -291,7 +297,7 @@ def _can_ask() -> bool:
         return False
 
 
-def _confirm(question: str) -> bool:
+def confirm(question: str) -> bool:
     try:
         sys.stdout.write(question)
         sys.stdout.flush()

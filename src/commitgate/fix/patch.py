@@ -14,11 +14,17 @@ CONTEXT = 3
 _NO_NEWLINE = b"\\ No newline at end of file\n"
 
 
-def unified(path: str, old: bytes, new: bytes) -> bytes:
-    """The change from `old` to `new` as a git patch of one file."""
+def unified(path: str, old: bytes, new: bytes, created: bool = False) -> bytes:
+    """The change from `old` to `new` as a git patch of one file; `created`:
+    a new file (`old` is empty), which `git apply` refuses to write over one
+    that exists."""
     a, b = _lines(old), _lines(new)
     name = _quote(path)
-    out = [b"diff --git a/%s b/%s\n" % (name, name), b"--- a/%s\n" % name, b"+++ b/%s\n" % name]
+    out = [
+        b"diff --git a/%s b/%s\n" % (name, name),
+        b"new file mode 100644\n--- /dev/null\n" if created else b"--- a/%s\n" % name,
+        b"+++ b/%s\n" % name,
+    ]
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for group in matcher.get_grouped_opcodes(CONTEXT):
         a0, a1, b0, b1 = group[0][1], group[-1][2], group[0][3], group[-1][4]
@@ -85,14 +91,15 @@ def compiles(path: str, old: bytes, new: bytes) -> None:
     (compiled only, never run)."""
     if not path.endswith((".py", ".pyi")):
         return
-    if _syntax_error(path, old) is not None:
+    if syntax_error(path, old) is not None:
         return  # it did not compile before either: not the fix's doing
-    problem = _syntax_error(path, new)
+    problem = syntax_error(path, new)
     if problem is not None:
         raise Refused(f"{path}: with the fix it would no longer compile ({problem})")
 
 
-def _syntax_error(path: str, source: bytes) -> str | None:
+def syntax_error(path: str, source: bytes) -> str | None:
+    """Why Python source does not compile (compiled only, never run), or None."""
     try:
         compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as e:

@@ -71,6 +71,34 @@ def review(
     """Collect what `target` names, and review it. `accepted`: the
     fingerprints of findings that never block; by default, those of the
     baseline file. `keep`: keep the review for `commitgate fix` (last.py)."""
+    return review_collected(
+        settings,
+        repo,
+        target,
+        env=env,
+        dry_run=dry_run,
+        use_cache=use_cache,
+        transport=transport,
+        accepted=accepted,
+        keep=keep,
+    )[1]
+
+
+def review_collected(
+    settings: Settings,
+    repo: git.Repo,
+    target: Target,
+    *,
+    env: Mapping[str, str],
+    dry_run: bool = False,
+    use_cache: bool = True,
+    transport: httpx.BaseTransport | None = None,
+    accepted: frozenset[str] | None = None,
+    keep: bool = False,
+) -> tuple[Change, Outcome]:
+    """`review`, and the change it collected (the files as reviewed, before
+    anything was held back or redacted): what `commitgate tests --write`
+    writes tests against."""
     change = collect(settings, repo, target)
     outcome = review_change(
         settings,
@@ -94,7 +122,7 @@ def review(
         problem = last.save(repo, target, change, outcome)
         outcome.notes += [problem] if problem else []
         outcome.kept = problem is None
-    return outcome
+    return change, outcome
 
 
 def review_change(
