@@ -33,17 +33,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import harness
+from bench.quality import CORPUS, LOCAL, MODEL
 
-MODEL = "qwen2.5-coder-1.5b"
-CORPUS = harness.ROOT / "eval" / "corpus"
+# The model, the corpus and the local server's settings are quality's.
 RAW = harness.ROOT / "bench" / "fixes.json"
-LOCAL = {
-    "deadline": "900",
-    "timeout": "600",
-    "verify": "false",
-    "max-concurrency": "1",
-    "max-output-tokens": "2048",
-}
 CHECK_TIMEOUT = 300
 
 _TOKENS = re.compile(r"tokens: ([\d,]+) in, ([\d,]+) out")

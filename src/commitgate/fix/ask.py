@@ -3,21 +3,30 @@
 The model is shown the finding and the file around it, numbered as it was
 reviewed, with secrets replaced; it answers with edits (a line range and
 its replacement), never a diff: line numbers and text are what a model gets
-right, hunk headers are not.
+right, hunk headers are not. `send` and `json_object` serve the tests that
+testgen.py asks for too.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from commitgate.config import Settings
 from commitgate.fix.edits import Edit
-from commitgate.model.session import Question, UnusableAnswer
+from commitgate.model.session import Question, Reply, Session, UnusableAnswer
 from commitgate.model.tokens import CHARS_PER_TOKEN
+from commitgate.model.wire import Usage
 from commitgate.review.findings import Finding, text_only
 from commitgate.review.prompt import fence
+
+if TYPE_CHECKING:
+    import httpx
+
+    from commitgate import git
+    from commitgate.model.cost import Cost
 
 # The whole file up to this many lines; else this many either side of the finding.
 WHOLE_UP_TO = 400
@@ -122,11 +131,52 @@ def render(path: str, lines: Sequence[str], first: int, last: int) -> str:
     return "\n".join([header, *(f"{n} {lines[n - 1]}" for n in range(start, end + 1))])
 
 
+class Sent(NamedTuple):
+    """What asking the model gave: each question's reply, by its place."""
+
+    replies: dict[int, Reply]
+    usage: Usage
+    attempts: int
+    cost: Cost | None
+    notes: list[str]
+    unavailable: bool  # nothing could be asked (no credential, no server)
+
+
+def send(
+    settings: Settings,
+    repo: git.Repo,
+    env: Mapping[str, str],
+    questions: Sequence[Question],
+    transport: httpx.BaseTransport | None = None,
+) -> Sent:
+    """Ask every question in one session: the budgets, the deadline and the
+    server's trust rules as for a review; the usage and cost of the lot."""
+    replies: dict[int, Reply] = {}
+    if not questions:
+        return Sent(replies, Usage(), 0, None, [], False)
+    with Session(settings, env, common_dir=repo.common_dir, transport=transport) as session:
+        session.run(questions, replies.__setitem__)
+    cost = None
+    if session.usage.requests:
+        from commitgate.model import cost as pricing
+
+        cost = pricing.of_run(session.usage_by_model, settings, repo.common_dir)
+    return Sent(
+        replies,
+        session.usage,
+        session.attempts,
+        cost,
+        list(session.notes),
+        session.no_credential or not session.usage.requests,
+    )
+
+
 _FENCED = re.compile(r"^```(?:json)?\s*\n(.*)\n```\s*$", re.DOTALL)
 
 
-def parse(answer: str, number: int) -> Proposed:
-    """The edits of an answer; UnusableAnswer when it has none readable."""
+def json_object(answer: str, what: str) -> dict[str, Any]:
+    """An answer's JSON object (a Markdown fence around it is taken off);
+    UnusableAnswer naming `what` when it is none."""
     text = answer.strip()
     m = _FENCED.match(text)
     if m:
@@ -134,8 +184,16 @@ def parse(answer: str, number: int) -> Proposed:
     try:
         data = text_only(json.loads(text))
     except (ValueError, RecursionError):
-        raise UnusableAnswer("the fix is not JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("edits"), list):
+        raise UnusableAnswer(f"{what} is not JSON") from None
+    if not isinstance(data, dict):
+        raise UnusableAnswer(f"{what} is not a JSON object")
+    return data
+
+
+def parse(answer: str, number: int) -> Proposed:
+    """The edits of an answer; UnusableAnswer when it has none readable."""
+    data = json_object(answer, "the fix")
+    if not isinstance(data.get("edits"), list):
         raise UnusableAnswer("the fix has no list of edits")
     edits = []
     for e in data["edits"]:

@@ -20,7 +20,7 @@ from commitgate.config import Settings
 from commitgate.fix import ask, edits, patch
 from commitgate.fix.edits import Edit, Refused
 from commitgate.git import worktree
-from commitgate.model.session import Question, Reply, Session
+from commitgate.model.session import Question
 from commitgate.model.wire import Usage
 from commitgate.outbound import neversend
 from commitgate.review.last import Kept, LastReview
@@ -101,22 +101,8 @@ def propose(
         )
         asked.append((kept, q))
 
-    replies: dict[int, Reply] = {}
-    notes: list[str] = []
-    usage, attempts, cost, unavailable = Usage(), 0, None, False
-    if asked:
-        with Session(settings, env, common_dir=repo.common_dir, transport=transport) as session:
-            session.run(
-                [q for _, q in asked],
-                lambda i, reply: replies.__setitem__(asked[i][0].number, reply),
-            )
-        notes += session.notes
-        usage, attempts = session.usage, session.attempts
-        unavailable = session.no_credential or not usage.requests
-        if usage.requests:
-            from commitgate.model import cost as pricing
-
-            cost = pricing.of_run(session.usage_by_model, settings, repo.common_dir)
+    sent = ask.send(settings, repo, env, [q for _, q in asked], transport)
+    replies = {asked[i][0].number: reply for i, reply in sent.replies.items()}
 
     proposals: dict[str, list[tuple[Kept, ask.Proposed]]] = {}
     explanations: dict[int, str] = {}
@@ -153,12 +139,12 @@ def propose(
         out,
         refused,
         explanations,
-        usage,
-        attempts,
-        cost,
+        sent.usage,
+        sent.attempts,
+        sent.cost,
         time.monotonic() - started,
-        notes,
-        unavailable and not out,
+        sent.notes,
+        sent.unavailable and not out,
     )
 
 

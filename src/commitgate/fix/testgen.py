@@ -39,11 +39,11 @@ from commitgate.git import testmap, worktree
 from commitgate.git.blobs import read_blobs
 from commitgate.git.content import decode
 from commitgate.git.repo import index_entries, tracked_files
-from commitgate.model.session import Question, Reply, Session, UnusableAnswer
+from commitgate.model.session import Question, Reply, UnusableAnswer
 from commitgate.model.tokens import CHARS_PER_TOKEN
 from commitgate.model.wire import Usage
 from commitgate.outbound import neversend
-from commitgate.review.findings import Finding, text_only
+from commitgate.review.findings import Finding
 from commitgate.review.prompt import fence
 
 if TYPE_CHECKING:
@@ -567,19 +567,9 @@ def question(
     return Question(model, instructions, text, tokens, effort, _schema(go), "tests", parse)
 
 
-_FENCED = re.compile(r"^```(?:json)?\s*\n(.*)\n```\s*$", re.DOTALL)
-
-
 def parse(answer: str) -> Answer:
-    text = answer.strip()
-    m = _FENCED.match(text)
-    if m:
-        text = m.group(1)
-    try:
-        data = text_only(json.loads(text))
-    except (ValueError, RecursionError):
-        raise UnusableAnswer("the tests are not JSON") from None
-    if not isinstance(data, dict) or not isinstance(data.get("code"), str):
+    data = ask.json_object(answer, "the tests")
+    if not isinstance(data.get("code"), str):
         raise UnusableAnswer("the answer has no test code")
     imports = data.get("imports") or []
     if not isinstance(imports, list) or not all(isinstance(i, str) for i in imports):
@@ -631,18 +621,8 @@ def propose(
         asked.append((where, its, q))
 
     replies: dict[int, Reply] = {}
-    notes: list[str] = []
-    usage, attempts, cost, unavailable = Usage(), 0, None, False
-    if asked:
-        with Session(settings, env, common_dir=repo.common_dir, transport=transport) as session:
-            session.run([q for _, _, q in asked], replies.__setitem__)
-        notes += session.notes
-        usage, attempts = session.usage, session.attempts
-        unavailable = session.no_credential or not usage.requests
-        if usage.requests:
-            from commitgate.model import cost as pricing
-
-            cost = pricing.of_run(session.usage_by_model, settings, repo.common_dir)
+    sent = ask.send(settings, repo, env, [q for _, _, q in asked], transport)
+    replies = sent.replies
 
     out: list[Proposal] = []
     for i, (where, its, _) in enumerate(asked):
@@ -658,12 +638,12 @@ def propose(
     return Plan(
         out,
         refused,
-        usage,
-        attempts,
-        cost,
+        sent.usage,
+        sent.attempts,
+        sent.cost,
         time.monotonic() - started,
-        notes,
-        unavailable and not out,
+        sent.notes,
+        sent.unavailable and not out,
     )
 
 
