@@ -225,8 +225,9 @@ def _review(argv: list[str]) -> int:
         read=read,
         at=at,
     )
-    if at and not args.config:
-        settings = settings.replace(warnings=settings.warnings + _changed_at(repo, at, settings))
+    if read is not None and not args.config:
+        notes = _changed_at(repo, at, read, settings)
+        settings = settings.replace(warnings=settings.warnings + notes)
     if args.fail_on:
         try:
             fail_on = None if args.fail_on == config.NEVER else Severity.parse(args.fail_on)
@@ -272,22 +273,31 @@ def _read_at_base(
 
     start, end = git.resolve(repo, from_ref), git.resolve(repo, to_ref)
     base = merge_base(repo, start, end) or start
-    return (lambda name: file_at(repo, base, name)), base
+    read: dict[str, bytes | None] = {}
+
+    def at_base(name: str) -> bytes | None:
+        # Each file once: the settings, then the note about them, read it.
+        if name not in read:
+            read[name] = file_at(repo, base, name)
+        return read[name]
+
+    return at_base, base
 
 
-def _changed_at(repo: git.Repo, base: str, settings: Settings) -> tuple[str, ...]:
+def _changed_at(
+    repo: git.Repo, base: str, read: Callable[[str], bytes | None], settings: Settings
+) -> tuple[str, ...]:
     """A note when the working tree's settings or baseline differ from the
     base's, which this review uses."""
     from commitgate.config.load import find_config
     from commitgate.errors import ConfigError
-    from commitgate.git.repo import file_at
 
     out = []
     try:
         here: object = find_config(repo.root)[1]
     except ConfigError:
         here = None
-    if here != find_config(repo.root, lambda name: file_at(repo, base, name), base)[1]:
+    if here != find_config(repo.root, read, base)[1]:
         out.append(
             f"the settings are read as they are at the range's base ({base[:12]}), not "
             "from the change: a change to them takes effect once it is in the base"
@@ -298,7 +308,7 @@ def _changed_at(repo: git.Repo, base: str, settings: Settings) -> tuple[str, ...
                 mine: bytes | None = f.read()
         except OSError:
             mine = None
-        if mine != file_at(repo, base, settings.baseline):
+        if mine != read(settings.baseline):
             out.append(
                 f"{settings.baseline} is read as it is at the range's base ({base[:12]}), "
                 "not from the change: a change cannot accept its own findings"
