@@ -265,6 +265,34 @@ def test_a_refused_temperature_is_dropped_and_remembered(
     assert "temperature" not in local.posts[0].json
 
 
+@pytest.mark.parametrize("models", [LLAMA_SERVER, LLAMA_CPP_PYTHON], ids=["llama", "python"])
+def test_a_local_server_under_the_default_model_name_is_sent_a_temperature(
+    local: FakeGateway,
+    repo: GitRepo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    models: list[dict[str, Any]],
+) -> None:
+    # A user who points base-url at llama-server and leaves `model` as it is:
+    # the server answers with its one model, which samples at 0.8 unless told.
+    monkeypatch.delenv("COMMITGATE_MODEL")
+    local.models = models
+    local.served_model = models[0]["id"]
+    local.reviewer = marker_reviewer
+    stage(repo)
+    code, _ = run(capsys)
+    assert code == 1
+    [post] = local.posts
+    assert post.json["model"] == "openai/gpt-5.1-codex-mini"
+    assert post.json["temperature"] == 0 and post.json["seed"] == 0
+    assert remembered(repo)["serves"] == models[0]["id"]
+    # Remembered for the day: the next run knows before it asks.
+    local.requests.clear()
+    run(capsys, "--no-cache")
+    assert "/v1/models" not in paths(local)
+    assert local.posts[0].json["temperature"] == 0
+
+
 def test_no_sampling_settings_for_reasoning_models(
     env: FakeGateway, repo: GitRepo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -50,6 +50,10 @@ class Profile(NamedTuple):
     # The server's tokens per token of commitgate's estimate (model/tokens.py),
     # as its answers and refusals showed: its tokenizer may count more.
     density: float = 1.0
+    # The one model a server lists, when it lists one and not the model asked
+    # for: a local server serves it under any name. Whether to send a
+    # temperature is a question about it, not about the name asked for.
+    serves: str | None = None
 
     def fresh(self, now: float | None = None) -> bool:
         return 0 <= (now or time.time()) - self.checked_at < MAX_AGE
@@ -81,6 +85,7 @@ def load(common_dir: str, key: str) -> Profile:
             refused,
             float(entry.get("checked_at") or 0.0),
             max(1.0, min(4.0, float(entry.get("density") or 1.0))),
+            str(entry["serves"]) if isinstance(entry.get("serves"), str) else None,
         )
     except (OSError, ValueError, TypeError, AttributeError):
         return Profile()  # a damaged file is forgotten, never an error
@@ -103,6 +108,7 @@ def save(common_dir: str, key: str, profile: Profile) -> None:
         "refused": {m: list(ps) for m, ps in sorted(profile.refused.items())},
         "checked_at": profile.checked_at,
         "density": round(profile.density, 3),
+        "serves": profile.serves,
     }
     tmp = f"{path}.{os.getpid()}.tmp"
     try:
@@ -157,7 +163,11 @@ def discover(
         # Every OpenAI-compatible server speaks chat completions; few give
         # structured answers on /v1/responses.
         api = api or "chat"
-    found_profile = profile._replace(api=api, window=window, slots=slots, checked_at=time.time())
+    ids = [e["id"] for e in entries if isinstance(e.get("id"), str)]
+    serves = ids[0] if len(ids) == 1 and ids[0] != model else None
+    found_profile = profile._replace(
+        api=api, window=window, slots=slots, checked_at=time.time(), serves=serves
+    )
     return found_profile, found
 
 

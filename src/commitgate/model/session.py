@@ -369,8 +369,13 @@ class Session:
                     self.profile = client.profile = p._replace(density=counted / estimated)
 
     def _sampling(self, model: str) -> dict[str, Any]:
-        """temperature and seed, for a model that takes them."""
+        """temperature and seed, for a model that takes them: the model that
+        answers, where the server says it is another than the one asked for
+        (a local server serves its one model under any name, and would
+        otherwise sample at its own default, 0.8 for llama.cpp)."""
         s = self.settings
+        if not s.server.is_gateway:
+            model = self.served.get(model) or self.profile.serves or model
         if not takes_sampling(model):
             return {}
         return {"temperature": s.temperature, "seed": s.seed}
