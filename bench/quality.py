@@ -12,7 +12,7 @@ and no server measures the real thing.
 
     python bench/run.py quality          # every setting: about an hour per 2 settings
     COMMITGATE_QUALITY=defaults,passes python bench/run.py quality
-    COMMITGATE_QUALITY_CASES=py-invoice,go-link python bench/run.py quality --no-save
+    COMMITGATE_QUALITY_CASES=py-invoice-totals,go-link-checker python bench/run.py quality --no-save
 
 No second opinion (`verify = false`): there is no stronger local model.
 Each setting is also scored on the two halves of the corpus (cases in
@@ -89,11 +89,13 @@ def evaluate(url: str, settings: Mapping[str, str], home: Path) -> dict[str, Any
     env = harness.environment(url, str(home))
     # Not the user's own configuration file: only these settings.
     env["COMMITGATE_CONFIG"] = str(home / "user-config.toml")
+    wanted = [c for c in os.environ.get("COMMITGATE_QUALITY_CASES", "").split(",") if c]
+    corpus = [str(CORPUS / c) for c in wanted] if wanted else [str(CORPUS)]
     proc = subprocess.run(
         [
             *harness.script("commitgate"),
             "eval",
-            str(CORPUS),
+            *corpus,
             "--format",
             "json",
             "--config",
@@ -250,7 +252,7 @@ def _section(results: Mapping[str, Any], seconds: float) -> str:
     some = next(iter(results.values()))
     n = len(some["cases"])
     return f"""\
-`commitgate eval eval/corpus` ({n} cases) with each setting below, against
+`commitgate eval` over {n} cases of eval/corpus with each setting below, against
 llama.cpp's llama-server (built by tests/realserver/servers.py; `-c 16384
 --parallel 1`) serving Qwen2.5-Coder-1.5B-Instruct Q4_K_M on this machine's
 2 cores. **A 1.5B model on 2 cores: these figures are a floor, and a
