@@ -548,3 +548,44 @@ def test_the_tests_hook_after_the_review_leaves_its_findings(
     code, _, err = run(capsys, "fix", "--list", "--profile", "security")
     assert code == 2
     assert "no review of profile security is kept" in err
+
+
+def test_a_replacement_written_flush_left_is_put_back_in_its_block(
+    blocked: tuple[GitRepo, bytes], fixes: Fixes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Small models drop the leading white space of the code they quote.
+    repo, _ = blocked
+    fixes.fixer = lambda ri, lines, path: {
+        "edits": [
+            {
+                "path": path,
+                "start_line": 3,
+                "end_line": 3,
+                "replacement": "if not values:\n    return 0.0\nreturn total / len(values)",
+            }
+        ],
+        "explanation": "guards the empty list",
+    }
+    code, out, _ = run(capsys, "fix", "--apply")
+    assert code == 0, out
+    assert (repo.path / "app.py").read_text() == APP.replace(
+        "    return total / len(values)  # BUG:high\n",
+        "    if not values:\n        return 0.0\n    return total / len(values)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("replacement", "replaced", "expected"),
+    [
+        (["x = 1"], ["    y = 2"], ["    x = 1"]),
+        (["if a:", "    b()", "", "c()"], ["\tz()"], ["\tif a:", "\t    b()", "", "\tc()"]),
+        (["  x = 1"], ["    y = 2"], ["  x = 1"]),  # indented on purpose: as written
+        (["x = 1"], ["y = 2"], ["x = 1"]),  # the replaced lines are flush left too
+        (["", "x = 1"], ["", "    y = 2"], ["", "    x = 1"]),
+        ([], ["    y = 2"], []),  # a deletion
+    ],
+)
+def test_reindent(replacement: list[str], replaced: list[str], expected: list[str]) -> None:
+    from commitgate.fix.edits import reindent
+
+    assert reindent(replacement, replaced) == expected

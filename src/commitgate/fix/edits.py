@@ -143,7 +143,7 @@ def apply(
     eol = text.eol
     for first, last, e in reversed(spans):
         new: list[bytes] = []
-        for line in e.lines():
+        for line in reindent(e.lines(), text.lines[first - 1 : last]):
             line = restore.get(line, line)
             if PLACEHOLDER in line:
                 raise Refused(
@@ -157,6 +157,22 @@ def apply(
             raw[first - 2] = raw[first - 2].rstrip(b"\r\n")  # the new last line has none
         raw[first - 1 : last] = new
     return text.bom + b"".join(raw)
+
+
+def reindent(replacement: Sequence[str], replaced: Sequence[str]) -> list[str]:
+    """The replacement, moved right to where the lines it replaces start,
+    when it is written flush left and they are not: models often drop the
+    leading white space of code they quote in JSON, and an indented block
+    whose first line lost its indentation is never what a minimal fix
+    meant. Lines keep their indentation relative to each other."""
+    first_new = next((line for line in replacement if line.strip()), None)
+    first_old = next((line for line in replaced if line.strip()), None)
+    if first_new is None or first_old is None or first_new[:1] in (" ", "\t"):
+        return list(replacement)
+    indent = first_old[: len(first_old) - len(first_old.lstrip(" \t"))]
+    if not indent:
+        return list(replacement)
+    return [indent + line if line.strip() else line for line in replacement]
 
 
 def _restorable(shown: Sequence[str], reviewed: Sequence[str]) -> dict[str, str]:
