@@ -217,7 +217,9 @@ def main(rounds: int | None = None, save: bool = True, keep: bool = False) -> bo
             # Saved after every setting: a run of several hours that is cut
             # short keeps what it measured.
             if save:
-                merged = {**old, **results}
+                # A setting no longer in VARIANTS (renamed, or dropped) is not
+                # carried forward under a label it no longer has.
+                merged = {k: v for k, v in {**old, **results}.items() if k in VARIANTS}
                 RAW.write_text(json.dumps(_compact(merged), indent=1, sort_keys=True) + "\n")
                 harness.save("quality", _section(merged, time.monotonic() - started), where)
     print(render(results))
