@@ -61,6 +61,18 @@ def main(argv: Sequence[str]) -> int:
     else:
         raise UsageError(f'{settings.source} sets baseline = "": give --output FILE')
     shown = os.path.relpath(file)
+    if not args.output:
+        # Named by the repository's settings: never written through a link.
+        from commitgate.git import worktree
+
+        _, why = worktree.read(repo.root, settings.baseline.replace(os.sep, "/"), 1)
+        said = {
+            "symbolic link": "it is a symbolic link",
+            "inside a symbolic link": "it is in a symbolic link",
+            "outside the repository": "it is outside the repository",
+        }
+        if why in said:
+            raise UsageError(f"not writing {shown}: {said[why]}")
     try:
         previous = baseline.read(file, shown)
     except FileNotFoundError:

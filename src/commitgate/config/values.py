@@ -21,7 +21,21 @@ def check_table(table: Mapping[str, Any], where: str) -> dict[str, Any]:
         if spec is None:
             raise ConfigError(f"{where}: unknown key {key!r}{_did_you_mean(key, KEYS)}")
         out[key] = _check(spec, value, where, key)
+        if key == "baseline":
+            _inside_the_repository(out[key], where, key)
     return out
+
+
+def _inside_the_repository(path: str, where: str, key: str) -> None:
+    """A path the settings name that commitgate reads and writes: it stays
+    below the repository root (a repository's `baseline = "~/.bashrc"` must
+    not have `commitgate baseline` write there)."""
+    parts = path.replace("\\", "/").split("/")
+    if path.startswith(("/", "\\", "~")) or (len(path) > 1 and path[1] == ":") or ".." in parts:
+        raise ConfigError(
+            f"{where}: {key!r} must be a path inside the repository, relative to its root "
+            f"(not {path!r})"
+        )
 
 
 def _did_you_mean(key: str, known: Mapping[str, object] | tuple[str, ...]) -> str:
